@@ -1,0 +1,316 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace EvidenceCollector.Canonical;
+
+/// <summary>
+/// RFC 8785 JSON Canonicalization Scheme: object members sorted by their UTF-16 code units, no
+/// insignificant whitespace, strings with the minimal escapes, numbers in the ECMAScript
+/// <c>Number.prototype.toString</c> form. Every hash the store computes is over these bytes.
+/// </summary>
+public static class Jcs
+{
+    public static byte[] Canonicalize(string json)
+    {
+        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
+        return Canonicalize(document.RootElement);
+    }
+
+    public static byte[] Canonicalize(ReadOnlyMemory<byte> utf8Json)
+    {
+        using var document = JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = 256 });
+        return Canonicalize(document.RootElement);
+    }
+
+    public static byte[] Canonicalize(JsonElement element)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        Write(buffer, element);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static byte[] Canonicalize(JsonNode? node)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        Write(buffer, node);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Canonical JSON of any serialisable value (its System.Text.Json form, then canonicalised).</summary>
+    public static byte[] CanonicalizeObject<T>(T value, JsonSerializerOptions options) =>
+        Canonicalize(JsonSerializer.SerializeToElement(value, options));
+
+    /// <summary>Lowercase hex SHA-256.</summary>
+    public static string Sha256Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    private static void Write(IBufferWriter<byte> output, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var members = new List<(string Name, JsonElement Value)>();
+                foreach (var property in element.EnumerateObject())
+                {
+                    members.Add((property.Name, property.Value));
+                }
+
+                members.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                WriteRaw(output, "{");
+                for (var i = 0; i < members.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        if (members[i].Name == members[i - 1].Name)
+                        {
+                            throw new JsonException($"duplicate property name '{members[i].Name}'");
+                        }
+
+                        WriteRaw(output, ",");
+                    }
+
+                    WriteString(output, members[i].Name);
+                    WriteRaw(output, ":");
+                    Write(output, members[i].Value);
+                }
+
+                WriteRaw(output, "}");
+                break;
+            case JsonValueKind.Array:
+                WriteRaw(output, "[");
+                var first = true;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (!first)
+                    {
+                        WriteRaw(output, ",");
+                    }
+
+                    first = false;
+                    Write(output, item);
+                }
+
+                WriteRaw(output, "]");
+                break;
+            case JsonValueKind.String:
+                WriteString(output, element.GetString()!);
+                break;
+            case JsonValueKind.Number:
+                WriteRaw(output, FormatNumber(element.GetDouble()));
+                break;
+            case JsonValueKind.True:
+                WriteRaw(output, "true");
+                break;
+            case JsonValueKind.False:
+                WriteRaw(output, "false");
+                break;
+            case JsonValueKind.Null:
+                WriteRaw(output, "null");
+                break;
+            default:
+                throw new JsonException($"unexpected JSON value kind {element.ValueKind}");
+        }
+    }
+
+    private static void Write(IBufferWriter<byte> output, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                WriteRaw(output, "null");
+                break;
+            case JsonObject obj:
+                var members = obj.ToList();
+                members.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+                WriteRaw(output, "{");
+                for (var i = 0; i < members.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        WriteRaw(output, ",");
+                    }
+
+                    WriteString(output, members[i].Key);
+                    WriteRaw(output, ":");
+                    Write(output, members[i].Value);
+                }
+
+                WriteRaw(output, "}");
+                break;
+            case JsonArray array:
+                WriteRaw(output, "[");
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        WriteRaw(output, ",");
+                    }
+
+                    Write(output, array[i]);
+                }
+
+                WriteRaw(output, "]");
+                break;
+            case JsonValue value:
+                switch (value.GetValueKind())
+                {
+                    case JsonValueKind.String:
+                        WriteString(output, value.GetValue<string>());
+                        break;
+                    case JsonValueKind.Number:
+                        WriteRaw(output, FormatNumber(ToDouble(value)));
+                        break;
+                    case JsonValueKind.True:
+                        WriteRaw(output, "true");
+                        break;
+                    case JsonValueKind.False:
+                        WriteRaw(output, "false");
+                        break;
+                    case JsonValueKind.Null:
+                        WriteRaw(output, "null");
+                        break;
+                    default:
+                        throw new JsonException($"unexpected JSON value kind {value.GetValueKind()}");
+                }
+
+                break;
+        }
+    }
+
+    private static double ToDouble(JsonValue value)
+    {
+        if (value.TryGetValue<double>(out var d))
+        {
+            return d;
+        }
+
+        return double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>ECMAScript Number.prototype.toString (ES2019 7.1.12.1) over the shortest round-trip digits.</summary>
+    public static string FormatNumber(double value)
+    {
+        if (double.IsNaN(value) || double.IsInfinity(value))
+        {
+            throw new JsonException("NaN and Infinity are not valid JSON numbers");
+        }
+
+        if (value == 0)
+        {
+            return "0";
+        }
+
+        if (value < 0)
+        {
+            return "-" + FormatNumber(-value);
+        }
+
+        // "R" gives the shortest digits that round-trip, as mantissa[E±exp].
+        var r = value.ToString("R", CultureInfo.InvariantCulture);
+        var ePos = r.IndexOfAny(['E', 'e']);
+        var mantissa = ePos < 0 ? r : r[..ePos];
+        var exponent = ePos < 0 ? 0 : int.Parse(r[(ePos + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        var dot = mantissa.IndexOf('.');
+        var integerLength = dot < 0 ? mantissa.Length : dot;
+        var digits = dot < 0 ? mantissa : mantissa.Remove(dot, 1);
+        var n = integerLength + exponent;
+        var lead = 0;
+        while (lead < digits.Length - 1 && digits[lead] == '0')
+        {
+            lead++;
+        }
+
+        digits = digits[lead..];
+        n -= lead;
+        digits = digits.TrimEnd('0');
+        if (digits.Length == 0)
+        {
+            return "0";
+        }
+
+        var k = digits.Length;
+        var sb = new StringBuilder(32);
+        if (k <= n && n <= 21)
+        {
+            sb.Append(digits).Append('0', n - k);
+        }
+        else if (0 < n && n <= 21)
+        {
+            sb.Append(digits, 0, n).Append('.').Append(digits, n, k - n);
+        }
+        else if (-6 < n && n <= 0)
+        {
+            sb.Append("0.").Append('0', -n).Append(digits);
+        }
+        else
+        {
+            var e = n - 1;
+            sb.Append(digits[0]);
+            if (k > 1)
+            {
+                sb.Append('.').Append(digits, 1, k - 1);
+            }
+
+            sb.Append('e').Append(e < 0 ? '-' : '+').Append(Math.Abs(e).ToString(CultureInfo.InvariantCulture));
+        }
+
+        return sb.ToString();
+    }
+
+    private static void WriteString(IBufferWriter<byte> output, string value)
+    {
+        var sb = new StringBuilder(value.Length + 2);
+        sb.Append('"');
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '"':
+                    sb.Append("\\\"");
+                    break;
+                case '\\':
+                    sb.Append("\\\\");
+                    break;
+                case '\b':
+                    sb.Append("\\b");
+                    break;
+                case '\f':
+                    sb.Append("\\f");
+                    break;
+                case '\n':
+                    sb.Append("\\n");
+                    break;
+                case '\r':
+                    sb.Append("\\r");
+                    break;
+                case '\t':
+                    sb.Append("\\t");
+                    break;
+                default:
+                    if (c < 0x20)
+                    {
+                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        sb.Append('"');
+        WriteRaw(output, sb.ToString());
+    }
+
+    private static void WriteRaw(IBufferWriter<byte> output, string text)
+    {
+        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        var written = Encoding.UTF8.GetBytes(text, span);
+        output.Advance(written);
+    }
+}

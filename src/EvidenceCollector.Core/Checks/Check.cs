@@ -1,0 +1,94 @@
+using System.Text.Json;
+using EvidenceCollector.Model;
+
+namespace EvidenceCollector.Checks;
+
+/// <summary>
+/// Typed metadata of a check. <see cref="Id"/> is stable data (<c>aws.s3.bucket_default_encryption_enabled</c>):
+/// the class can be renamed, the id cannot.
+/// </summary>
+/// <param name="DynamicMapping">
+/// For checks that emit one finding family per external rule (AWS Config rules, Azure Policy definitions):
+/// the name of the mapping table (<c>aws-config-rules</c>) their findings are mapped through, keyed by
+/// <see cref="CheckResult.MappingKey"/>. Such checks need no row in <c>check-controls.csv</c>.
+/// </param>
+public sealed record CheckMetadata(
+    string Id,
+    string Title,
+    Severity Severity,
+    string ResourceType,
+    string Rationale,
+    string Remediation,
+    IReadOnlyList<string> EvidenceKinds,
+    string? DynamicMapping = null)
+{
+    public Provider Provider => Id.StartsWith("azure.", StringComparison.Ordinal) ? Provider.Azure : Provider.Aws;
+}
+
+/// <summary>One stored payload as a check sees it: parsed JSON plus where it sits.</summary>
+public sealed record EvidenceItem(
+    string Kind,
+    string Account,
+    string Region,
+    string ResourceId,
+    string Hash,
+    JsonElement Payload);
+
+/// <summary>The evidence of one account (all regions) of the kinds a check declared.</summary>
+public sealed class CheckInput
+{
+    public CheckInput(Provider provider, string account, IReadOnlyList<EvidenceItem> items)
+    {
+        Provider = provider;
+        Account = account;
+        Items = items;
+    }
+
+    public Provider Provider { get; }
+
+    public string Account { get; }
+
+    public IReadOnlyList<EvidenceItem> Items { get; }
+
+    public IEnumerable<EvidenceItem> OfKind(string kind) => Items.Where(i => i.Kind == kind);
+}
+
+/// <summary>
+/// What a check says about one resource. <see cref="CheckId"/>, <see cref="Title"/> and
+/// <see cref="MappingKey"/> are only set by checks with a <see cref="CheckMetadata.DynamicMapping"/>.
+/// </summary>
+public sealed record CheckResult(
+    string ResourceId,
+    string Region,
+    FindingStatus Status,
+    string Message,
+    IReadOnlyList<string> EvidenceHashes)
+{
+    public string? CheckId { get; init; }
+
+    public string? Title { get; init; }
+
+    public string? MappingKey { get; init; }
+
+    public static CheckResult Pass(EvidenceItem item, string message) => new(item.ResourceId, item.Region, FindingStatus.Pass, message, [item.Hash]);
+
+    public static CheckResult Fail(EvidenceItem item, string message) => new(item.ResourceId, item.Region, FindingStatus.Fail, message, [item.Hash]);
+
+    public static CheckResult Error(EvidenceItem item, string message) => new(item.ResourceId, item.Region, FindingStatus.Error, message, [item.Hash]);
+
+    public static CheckResult NotApplicable(EvidenceItem item, string message) => new(item.ResourceId, item.Region, FindingStatus.NotApplicable, message, [item.Hash]);
+
+    public static CheckResult Of(EvidenceItem item, bool passed, string passMessage, string failMessage) =>
+        passed ? Pass(item, passMessage) : Fail(item, failMessage);
+}
+
+/// <summary>
+/// A pure function over evidence payloads of the kinds it declares. No I/O, no clock, no SDK types.
+/// Regions with no resource of its kinds get a <c>not_applicable</c> finding from the runner.
+/// </summary>
+public interface ICheck
+{
+    CheckMetadata Metadata { get; }
+
+    IEnumerable<CheckResult> Evaluate(CheckInput input);
+}

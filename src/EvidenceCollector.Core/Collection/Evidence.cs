@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using EvidenceCollector.Model;
+
+namespace EvidenceCollector.Collection;
+
+/// <summary>
+/// Where a payload came from: the service and API operation(s) that answered, the endpoint, the request
+/// id and the UTC time of the answer. Provider, target and tool version are added by the runner.
+/// </summary>
+public sealed record Provenance(
+    string Service,
+    IReadOnlyList<string> Operations,
+    string? Endpoint,
+    string? RequestId,
+    DateTimeOffset AnsweredAt);
+
+/// <summary>
+/// What a collector returns for one resource (or one account-level setting): the raw API answer as JSON
+/// (the runner redacts and canonicalises it) and its provenance.
+/// </summary>
+/// <param name="Kind">Declared evidence kind, e.g. <c>aws.s3.bucket</c>.</param>
+/// <param name="ResourceId">ARN / Azure resource id (account-level settings: the account's id form).</param>
+/// <param name="Region">The region the resource lives in (<see cref="Target.Global"/> for global ones).</param>
+public sealed record EvidenceRecord(
+    string Kind,
+    string ResourceId,
+    string Region,
+    JsonNode Payload,
+    Provenance Provenance);
+
+/// <summary>
+/// A part of the collection that failed. It becomes <c>error</c> findings for every check that reads
+/// <see cref="Kinds"/> in that region (or only for <see cref="ResourceId"/> when given).
+/// </summary>
+public sealed record CollectionError(
+    IReadOnlyList<string> Kinds,
+    string Region,
+    string? ResourceId,
+    string Code,
+    string Message,
+    string? Operation);
+
+/// <summary>Partial failure is a value: the records collected and the errors met on the way.</summary>
+public sealed class CollectionResult
+{
+    public List<EvidenceRecord> Records { get; } = [];
+
+    public List<CollectionError> Errors { get; } = [];
+
+    /// <summary>Regions this collector looked at for the target (so an empty region can be reported as "no resources").</summary>
+    public HashSet<string> RegionsCovered { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Static facts about a collector.</summary>
+/// <param name="Name">Stable id, e.g. <c>aws.iam</c>; what <c>--collector</c> matches.</param>
+/// <param name="Service">Service key for concurrency limits, e.g. <c>iam</c>.</param>
+/// <param name="Global">True when the collector runs once per account (target region <c>global</c>).</param>
+/// <param name="Kinds">Evidence kinds it produces.</param>
+public sealed record CollectorDescriptor(
+    Provider Provider,
+    string Name,
+    string Service,
+    bool Global,
+    IReadOnlyList<string> Kinds);
+
+/// <summary>Provider-specific state for one target (e.g. assumed-role credentials); opaque to the pipeline.</summary>
+public interface ITargetSession
+{
+}
+
+public sealed record CollectionContext(Target Target, ITargetSession? Session);
+
+/// <summary>Calls one cloud service's read-only APIs for one target and returns evidence records. Never judges.</summary>
+public interface ICollector
+{
+    CollectorDescriptor Descriptor { get; }
+
+    Task<CollectionResult> CollectAsync(CollectionContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>A planned target: where to collect, with what session; or why not.</summary>
+public sealed record PlannedTarget(Target Target, TargetOutcome Outcome, string? Detail, ITargetSession? Session);
+
+/// <summary>The planner's answer: targets, plus provenance records of its own (e.g. caller identity per account).</summary>
+public sealed class TargetPlan
+{
+    public List<PlannedTarget> Targets { get; } = [];
+
+    public List<EvidenceRecord> Records { get; } = [];
+
+    public List<(Target Target, CollectionError Error)> Errors { get; } = [];
+}
+
+/// <summary>Turns configuration and a run's scope into targets for one provider.</summary>
+public interface ITargetPlanner
+{
+    Provider Provider { get; }
+
+    Task<TargetPlan> PlanAsync(RunScope scope, CancellationToken cancellationToken);
+}

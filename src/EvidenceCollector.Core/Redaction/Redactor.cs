@@ -1,0 +1,171 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace EvidenceCollector.Redaction;
+
+/// <summary>
+/// Removes secrets from API answers before they are hashed or stored: by key name (including
+/// <c>{"Key": "db_password", "Value": "..."}</c> tag pairs) and by value pattern wherever a value sits
+/// (AWS secret keys, session tokens, private keys, connection-string passwords and account keys,
+/// signed URLs, credentials in URLs). Access key ids are identifiers and stay. The replacement text is
+/// fixed, so the same answer always hashes the same.
+/// </summary>
+public static partial class Redactor
+{
+    public const string Mark = "[REDACTED]";
+
+    private static readonly string[] SensitiveExact =
+    [
+        "password", "passwd", "pwd", "secret", "secretkey", "secretaccesskey", "awssecretaccesskey", "clientsecret",
+        "sessiontoken", "securitytoken", "awssessiontoken", "accesstoken", "refreshtoken", "idtoken", "token", "authtoken",
+        "privatekey", "privatekeypem", "connectionstring", "accountkey", "primarykey", "secondarykey", "sastoken",
+        "sharedaccesskey", "sharedaccesssignature", "apikey", "masteruserpassword", "adminpassword", "credentials",
+        "credential", "passphrase", "signature", "xamzsecuritytoken", "xamzsignature",
+    ];
+
+    private static readonly string[] SensitiveSuffixes =
+    [
+        "password", "passwd", "secret", "secretkey", "secretaccesskey", "sessiontoken", "securitytoken", "accesstoken",
+        "refreshtoken", "authtoken", "privatekey", "connectionstring", "accountkey", "apikey", "sastoken", "passphrase",
+    ];
+
+    /// <summary>True when a property / tag named <paramref name="name"/> holds a secret by its name alone.</summary>
+    public static bool IsSensitiveName(string name)
+    {
+        var normalized = Normalize(name);
+        if (normalized.Length == 0)
+        {
+            return false;
+        }
+
+        return SensitiveExact.Contains(normalized) || SensitiveSuffixes.Any(s => normalized.EndsWith(s, StringComparison.Ordinal));
+    }
+
+    /// <summary>Redacts in place and returns the same node.</summary>
+    public static JsonNode? Redact(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                RedactObject(obj);
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String)
+                    {
+                        var redacted = RedactValue(v.GetValue<string>());
+                        if (redacted is not null)
+                        {
+                            array[i] = redacted;
+                        }
+                    }
+                    else
+                    {
+                        Redact(array[i]);
+                    }
+                }
+
+                break;
+        }
+
+        return node;
+    }
+
+    /// <summary>Redacts secrets found by pattern in a text; null when nothing was found.</summary>
+    public static string? RedactValue(string value)
+    {
+        if (value.Length < 8)
+        {
+            return null;
+        }
+
+        var result = value;
+        result = PrivateKeyBlock().Replace(result, Mark);
+        result = ConnectionStringSecret().Replace(result, m => m.Groups["k"].Value + "=" + Mark);
+        result = SignedUrlParameter().Replace(result, m => m.Groups["k"].Value + "=" + Mark);
+        result = UrlCredentials().Replace(result, m => m.Groups["s"].Value + m.Groups["u"].Value + ":" + Mark + "@");
+        result = SessionToken().Replace(result, Mark);
+        result = AwsSecretKey().Replace(result, m => LooksLikeSecretKey(m.Value) ? Mark : m.Value);
+        return ReferenceEquals(result, value) || result == value ? null : result;
+    }
+
+    private static void RedactObject(JsonObject obj)
+    {
+        // A tag pair: {"Key": "db_password", "Value": "..."} (AWS) or {"name": ..., "value": ...}.
+        var tagKey = (obj["Key"] ?? obj["key"] ?? obj["Name"] ?? obj["name"]) as JsonValue;
+        string? tagName = tagKey is not null && tagKey.GetValueKind() == System.Text.Json.JsonValueKind.String ? tagKey.GetValue<string>() : null;
+        foreach (var name in obj.Select(p => p.Key).ToList())
+        {
+            var child = obj[name];
+            var isTagValue = tagName is not null && (name is "Value" or "value") && IsSensitiveName(tagName);
+            if (child is JsonValue value && value.GetValueKind() == System.Text.Json.JsonValueKind.String)
+            {
+                if (isTagValue || IsSensitiveName(name))
+                {
+                    obj[name] = Mark;
+                    continue;
+                }
+
+                var redacted = RedactValue(value.GetValue<string>());
+                if (redacted is not null)
+                {
+                    obj[name] = redacted;
+                }
+            }
+            else if (child is JsonObject or JsonArray)
+            {
+                if (isTagValue)
+                {
+                    obj[name] = Mark;
+                    continue;
+                }
+
+                Redact(child);
+            }
+        }
+    }
+
+    private static bool LooksLikeSecretKey(string candidate) =>
+        candidate.Any(char.IsUpper) && candidate.Any(char.IsLower) && candidate.Any(char.IsDigit) && !candidate.All(Uri.IsHexDigit);
+
+    private static string Normalize(string name)
+    {
+        Span<char> buffer = stackalloc char[Math.Min(name.Length, 128)];
+        var n = 0;
+        foreach (var c in name)
+        {
+            if (n == buffer.Length)
+            {
+                break;
+            }
+
+            if (char.IsLetterOrDigit(c))
+            {
+                buffer[n++] = char.ToLowerInvariant(c);
+            }
+        }
+
+        return new string(buffer[..n]);
+    }
+
+    [GeneratedRegex(@"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)")]
+    private static partial Regex PrivateKeyBlock();
+
+    [GeneratedRegex(@"(?<k>\b(?:Password|Pwd|AccountKey|SharedAccessKey|SharedAccessSignature|AccessKey|Secret|ClientSecret|SecretAccessKey))\s*=\s*(?!\[REDACTED\])[^;""'\s&]+", RegexOptions.IgnoreCase)]
+    private static partial Regex ConnectionStringSecret();
+
+    [GeneratedRegex(@"(?<k>(?<=[?&])(?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|sig|AWSAccessKeyId|x-ms-signature|code))=(?!\[REDACTED\])[^&#\s""]+", RegexOptions.IgnoreCase)]
+    private static partial Regex SignedUrlParameter();
+
+    [GeneratedRegex(@"(?<s>\b[a-z][a-z0-9+.-]*://)(?<u>[^:/@\s]+):(?!\[REDACTED\])[^@/\s]+@", RegexOptions.IgnoreCase)]
+    private static partial Regex UrlCredentials();
+
+    // STS / SSO session tokens: long base64 runs (AWS tokens are several hundred characters).
+    [GeneratedRegex(@"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{100,}={0,2}(?![A-Za-z0-9+/=])")]
+    private static partial Regex SessionToken();
+
+    // AWS secret access keys: exactly 40 base64 characters.
+    [GeneratedRegex(@"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{40}(?![A-Za-z0-9+/=])")]
+    private static partial Regex AwsSecretKey();
+}
