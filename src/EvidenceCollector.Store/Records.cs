@@ -1,0 +1,106 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EvidenceCollector.Canonical;
+using EvidenceCollector.Model;
+
+namespace EvidenceCollector.Store;
+
+/// <summary>What a writer says about a run when it starts it.</summary>
+public sealed record RunStart(RunTrigger Trigger, string RequestedBy, RunScope Scope, string ToolVersion, string ConfigHash);
+
+/// <summary>The provenance envelope of one stored payload; sealed with its run.</summary>
+public sealed record Envelope(
+    string RunId,
+    Provider Provider,
+    string Account,
+    string TargetRegion,
+    string Region,
+    string Kind,
+    string ResourceId,
+    string EvidenceHash,
+    string Service,
+    IReadOnlyList<string> Operations,
+    string? Endpoint,
+    string? RequestId,
+    DateTimeOffset AnsweredAt,
+    string ToolVersion)
+{
+    public JsonObject ToJson() => new()
+    {
+        ["runId"] = RunId,
+        ["provider"] = Provider.ToWire(),
+        ["account"] = Account,
+        ["targetRegion"] = TargetRegion,
+        ["region"] = Region,
+        ["kind"] = Kind,
+        ["resourceId"] = ResourceId,
+        ["evidenceHash"] = EvidenceHash,
+        ["service"] = Service,
+        ["operations"] = new JsonArray(Operations.Select(o => (JsonNode)o).ToArray()),
+        ["endpoint"] = Endpoint,
+        ["requestId"] = RequestId,
+        ["answeredAt"] = AnsweredAt.ToWire(),
+        ["toolVersion"] = ToolVersion,
+    };
+}
+
+/// <summary>The canonical forms that are hashed: one function each, used by sealing and by verify alike.</summary>
+public static class CanonicalForms
+{
+    public static JsonObject Finding(Finding f)
+    {
+        var o = new JsonObject
+        {
+            ["runId"] = f.RunId,
+            ["checkId"] = f.CheckId,
+            ["title"] = f.Title,
+            ["provider"] = f.Provider.ToWire(),
+            ["account"] = f.Account,
+            ["region"] = f.Region,
+            ["resourceId"] = f.ResourceId,
+            ["status"] = f.Status.ToWire(),
+            ["severity"] = f.Severity.ToWire(),
+            ["message"] = f.Message,
+            ["evidence"] = Strings(f.Evidence),
+            ["controls"] = Strings(f.Controls),
+        };
+        if (f.MappingKey is not null)
+        {
+            o["mappingKey"] = f.MappingKey;
+        }
+
+        return o;
+    }
+
+    public static string FindingHash(Finding f) => Jcs.Sha256Hex(Jcs.Canonicalize(Finding(f)));
+
+    public static JsonObject Scope(RunScope s) => new()
+    {
+        ["providers"] = Strings(s.Providers),
+        ["collectors"] = Strings(s.Collectors),
+        ["accounts"] = Strings(s.Accounts),
+        ["regions"] = Strings(s.Regions),
+        ["checks"] = Strings(s.Checks),
+        ["controls"] = Strings(s.Controls),
+    };
+
+    public static RunScope ParseScope(string json)
+    {
+        var node = JsonNode.Parse(json)!.AsObject();
+        IReadOnlyList<string> Get(string name) => node[name]?.AsArray().Select(v => v!.GetValue<string>()).ToList() ?? [];
+        return new RunScope
+        {
+            Providers = Get("providers"),
+            Collectors = Get("collectors"),
+            Accounts = Get("accounts"),
+            Regions = Get("regions"),
+            Checks = Get("checks"),
+            Controls = Get("controls"),
+        };
+    }
+
+    public static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)v).ToArray());
+
+    public static IReadOnlyList<string> ParseStrings(string json) =>
+        JsonSerializer.Deserialize<List<string>>(json) ?? [];
+}

@@ -1,0 +1,305 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using EvidenceCollector.Canonical;
+using EvidenceCollector.Model;
+
+namespace EvidenceCollector.Store;
+
+/// <summary>The result of sealing a run.</summary>
+public sealed record SealResult(string RunId, long Sequence, string ManifestHash, string KeyId, int Evidence, int Findings);
+
+/// <summary>
+/// Writes one run. Payloads are stored durably as they arrive; envelopes are buffered to the index in
+/// batches (invisible to readers); findings, control statuses and the signed manifest are committed in
+/// one transaction by <see cref="Seal"/>. A crash at any point leaves a <c>running</c> row that the next
+/// writer marks <c>aborted</c>.
+/// </summary>
+public sealed class RunWriter : IDisposable
+{
+    private const int EnvelopeBatch = 2000;
+    private readonly EvidenceStore _store;
+    private readonly FileLock _lock;
+    private readonly Lock _gate = new();
+    private readonly List<(string Hash, Envelope Envelope, string Json)> _pending = [];
+    private readonly Dictionary<(Provider, string, string), TargetReport> _targets = [];
+    private bool _finished;
+
+    internal RunWriter(EvidenceStore store, string runId, RunStart start, DateTimeOffset startedAt, FileLock runLock)
+    {
+        _store = store;
+        RunId = runId;
+        Start = start;
+        StartedAt = startedAt;
+        _lock = runLock;
+    }
+
+    public string RunId { get; }
+
+    public RunStart Start { get; }
+
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>
+    /// Stores a redacted payload (canonicalised here, hashed, written once) and its envelope.
+    /// Returns the payload's hash.
+    /// </summary>
+    public string AddEvidence(JsonNode redactedPayload, Func<string, Envelope> envelopeFor)
+    {
+        var bytes = Jcs.Canonicalize(redactedPayload);
+        return AddEvidence(bytes, envelopeFor);
+    }
+
+    public string AddEvidence(byte[] canonicalPayload, Func<string, Envelope> envelopeFor)
+    {
+        var hash = Jcs.Sha256Hex(canonicalPayload);
+        _store.Objects.Put(hash, canonicalPayload);
+        var envelope = envelopeFor(hash);
+        var json = Jcs.Canonicalize(envelope.ToJson());
+        var envelopeHash = Jcs.Sha256Hex(json);
+        List<(string, Envelope, string)>? flush = null;
+        lock (_gate)
+        {
+            _pending.Add((envelopeHash, envelope, System.Text.Encoding.UTF8.GetString(json)));
+            if (_pending.Count >= EnvelopeBatch)
+            {
+                flush = [.. _pending];
+                _pending.Clear();
+            }
+        }
+
+        if (flush is not null)
+        {
+            WriteEnvelopes(flush);
+        }
+
+        return hash;
+    }
+
+    public void AddTargets(IEnumerable<TargetReport> reports)
+    {
+        lock (_gate)
+        {
+            foreach (var report in reports)
+            {
+                var key = (report.Target.Provider, report.Target.Account, report.Target.Region);
+                // An errored outcome is never overwritten by a later "evaluated".
+                if (_targets.TryGetValue(key, out var existing) && existing.Outcome == TargetOutcome.Errored && report.Outcome != TargetOutcome.Errored)
+                {
+                    continue;
+                }
+
+                _targets[key] = report;
+            }
+        }
+    }
+
+    public IReadOnlyList<TargetReport> TargetReports
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _targets.Values];
+            }
+        }
+    }
+
+    private void WriteEnvelopes(List<(string Hash, Envelope Envelope, string Json)> batch)
+    {
+        _store.WithTransaction((db, tx) =>
+        {
+            using var command = db.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = "INSERT OR IGNORE INTO envelopes(run_id, hash, evidence_hash, kind, account, region, resource_id, json) VALUES($run, $hash, $ev, $kind, $acct, $region, $res, $json)";
+            var p = new[] { "$run", "$hash", "$ev", "$kind", "$acct", "$region", "$res", "$json" }.Select(n => command.Parameters.Add(n, SqliteType.Text)).ToArray();
+            command.Prepare();
+            foreach (var (hash, e, json) in batch)
+            {
+                p[0].Value = RunId;
+                p[1].Value = hash;
+                p[2].Value = e.EvidenceHash;
+                p[3].Value = e.Kind;
+                p[4].Value = e.Account;
+                p[5].Value = e.Region;
+                p[6].Value = e.ResourceId;
+                p[7].Value = json;
+                command.ExecuteNonQuery();
+            }
+
+            return 0;
+        });
+    }
+
+    /// <summary>
+    /// Seals the run: makes every payload durable, builds the manifest (run metadata, tool version,
+    /// configuration hash, targets, sorted evidence / finding / envelope hashes, control statuses, the
+    /// previous manifest's hash), signs it and commits everything at once.
+    /// </summary>
+    public SealResult Seal(IReadOnlyList<Finding> findings, IReadOnlyList<ControlResult> controls, ISigner signer, ISigner? previousSigner = null)
+    {
+        if (_finished)
+        {
+            throw new InvalidOperationException($"run {RunId} is already finished");
+        }
+
+        List<(string, Envelope, string)> rest;
+        lock (_gate)
+        {
+            rest = [.. _pending];
+            _pending.Clear();
+        }
+
+        if (rest.Count > 0)
+        {
+            WriteEnvelopes(rest);
+        }
+
+        _store.Objects.SyncDirectories();
+        var findingRows = findings.Select(f => (Finding: f, Hash: CanonicalForms.FindingHash(f))).ToList();
+        using var sealLock = FileLock.AcquireAsync(Path.Combine(_store.LocksPath, "seal.lock"), TimeSpan.FromMinutes(5), CancellationToken.None).GetAwaiter().GetResult();
+        var result = _store.WithTransaction((db, tx) =>
+        {
+            var (sequence, previous) = Head(db, tx);
+            sequence++;
+            KeyChain.Admit(db, tx, signer, previousSigner, sequence, _store.Time.GetUtcNow());
+            var envelopes = new List<string>();
+            var evidence = new HashSet<string>(StringComparer.Ordinal);
+            using (var read = db.CreateCommand())
+            {
+                read.Transaction = tx;
+                read.CommandText = "SELECT hash, evidence_hash FROM envelopes WHERE run_id=$run";
+                read.Parameters.AddWithValue("$run", RunId);
+                using var reader = read.ExecuteReader();
+                while (reader.Read())
+                {
+                    envelopes.Add(reader.GetString(0));
+                    evidence.Add(reader.GetString(1));
+                }
+            }
+
+            var sealedAt = _store.Time.GetUtcNow();
+            var manifest = new ManifestInput(
+                RunId, sequence, Start.Trigger, Start.RequestedBy, Start.Scope, StartedAt, sealedAt, Start.ToolVersion,
+                Start.ConfigHash, signer.KeyId, previous, TargetReports, evidence, envelopes,
+                findingRows.Select(f => f.Hash).ToList(), controls);
+            var manifestBytes = Jcs.Canonicalize(manifest.ToJson());
+            var manifestHash = Jcs.Sha256Hex(manifestBytes);
+            var signature = signer.Sign(manifestBytes);
+
+            InsertTargets(db, tx);
+            InsertFindings(db, tx, findingRows);
+            InsertControls(db, tx, controls);
+            Exec(db, tx, "INSERT INTO manifests(run_id, seq, json, hash, key_id, signature) VALUES($run, $seq, $json, $hash, $key, $sig)",
+                ("$run", RunId), ("$seq", sequence), ("$json", System.Text.Encoding.UTF8.GetString(manifestBytes)), ("$hash", manifestHash),
+                ("$key", signer.KeyId), ("$sig", Convert.ToBase64String(signature)));
+            var updated = Exec(db, tx, "UPDATE runs SET status='sealed', seq=$seq, ended_at=$ended, manifest_hash=$hash WHERE id=$run AND status='running'",
+                ("$run", RunId), ("$seq", sequence), ("$ended", sealedAt.ToWire()), ("$hash", manifestHash));
+            if (updated != 1)
+            {
+                throw new InvalidOperationException($"run {RunId} is no longer running (aborted by another writer?); not sealed");
+            }
+
+            return new SealResult(RunId, sequence, manifestHash, signer.KeyId, evidence.Count, findingRows.Count);
+        });
+        Finish();
+        return result;
+    }
+
+    /// <summary>Ends the run as <c>aborted</c> with a reason; nothing of it becomes visible.</summary>
+    public void Abort(string reason)
+    {
+        if (_finished)
+        {
+            return;
+        }
+
+        _store.MarkAborted(RunId, reason);
+        Finish();
+    }
+
+    private void Finish()
+    {
+        _finished = true;
+        _lock.Dispose();
+        EvidenceStore.TryDelete(_lock.Path);
+    }
+
+    internal static (long Sequence, string? ManifestHash) Head(SqliteConnection db, SqliteTransaction tx)
+    {
+        using var command = db.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "SELECT seq, hash FROM manifests ORDER BY seq DESC LIMIT 1";
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : (0, null);
+    }
+
+    private void InsertTargets(SqliteConnection db, SqliteTransaction tx)
+    {
+        foreach (var t in TargetReports)
+        {
+            Exec(db, tx, "INSERT INTO targets(run_id, provider, account, region, outcome, detail) VALUES($run, $p, $a, $r, $o, $d)",
+                ("$run", RunId), ("$p", t.Target.Provider.ToWire()), ("$a", t.Target.Account), ("$r", t.Target.Region), ("$o", t.Outcome.ToWire()), ("$d", t.Detail));
+        }
+    }
+
+    private void InsertFindings(SqliteConnection db, SqliteTransaction tx, List<(Finding Finding, string Hash)> rows)
+    {
+        using var command = db.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "INSERT OR IGNORE INTO findings(run_id, hash, check_id, title, provider, account, region, resource_id, status, severity, message, evidence, controls, mapping_key) VALUES($run, $hash, $check, $title, $provider, $account, $region, $res, $status, $sev, $msg, $ev, $ctl, $key)";
+        var names = new[] { "$run", "$hash", "$check", "$title", "$provider", "$account", "$region", "$res", "$status", "$sev", "$msg", "$ev", "$ctl", "$key" };
+        var p = names.Select(n => command.Parameters.Add(n, SqliteType.Text)).ToArray();
+        command.Prepare();
+        foreach (var (f, hash) in rows)
+        {
+            p[0].Value = RunId;
+            p[1].Value = hash;
+            p[2].Value = f.CheckId;
+            p[3].Value = f.Title;
+            p[4].Value = f.Provider.ToWire();
+            p[5].Value = f.Account;
+            p[6].Value = f.Region;
+            p[7].Value = f.ResourceId;
+            p[8].Value = f.Status.ToWire();
+            p[9].Value = f.Severity.ToWire();
+            p[10].Value = f.Message;
+            p[11].Value = JsonSerializer.Serialize(f.Evidence);
+            p[12].Value = JsonSerializer.Serialize(f.Controls);
+            p[13].Value = (object?)f.MappingKey ?? DBNull.Value;
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private void InsertControls(SqliteConnection db, SqliteTransaction tx, IReadOnlyList<ControlResult> controls)
+    {
+        foreach (var c in controls)
+        {
+            Exec(db, tx, "INSERT INTO controls(run_id, control_id, status, pass, fail, error, not_applicable, checks) VALUES($run, $id, $s, $p, $f, $e, $n, $c)",
+                ("$run", RunId), ("$id", c.ControlId), ("$s", c.Status.ToWire()), ("$p", c.Pass), ("$f", c.Fail), ("$e", c.Error), ("$n", c.NotApplicable),
+                ("$c", JsonSerializer.Serialize(c.Checks)));
+        }
+    }
+
+    internal static int Exec(SqliteConnection db, SqliteTransaction tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = db.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command.ExecuteNonQuery();
+    }
+
+    /// <summary>A run disposed without being sealed or aborted (an exception in the pipeline) is aborted.</summary>
+    public void Dispose()
+    {
+        if (!_finished)
+        {
+            Abort("the run ended without sealing");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+namespace EvidenceCollector.Store;
+
+/// <summary>
+/// Resolves the signer: the configured PEM (<c>Signing:KeyPath</c>) or a key generated on first use in
+/// the data folder (<c>keys/signing-key.pem</c>, mode 0600); and the previous key for a rotation.
+/// </summary>
+public static class SignerFactory
+{
+    public const string GeneratedKeyFile = "signing-key.pem";
+
+    public static (ISigner Signer, ISigner? Previous) Resolve(EvidenceStore store, SigningOptions options)
+    {
+        var generatedPath = Path.Combine(store.KeysPath, GeneratedKeyFile);
+        ISigner signer;
+        if (!string.IsNullOrWhiteSpace(options.KeyPath))
+        {
+            signer = PemSigner.Load(options.KeyPath);
+        }
+        else
+        {
+            signer = File.Exists(generatedPath) ? PemSigner.Load(generatedPath) : PemSigner.Generate(generatedPath);
+        }
+
+        ISigner? previous = null;
+        if (!string.IsNullOrWhiteSpace(options.PreviousKeyPath))
+        {
+            previous = PemSigner.Load(options.PreviousKeyPath);
+        }
+        else if (!string.IsNullOrWhiteSpace(options.KeyPath) && File.Exists(generatedPath))
+        {
+            // Moving from the generated key to a configured one: the generated key signs the rotation.
+            previous = PemSigner.Load(generatedPath);
+        }
+
+        return (signer, previous);
+    }
+}
