@@ -1,0 +1,146 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace EvidenceCollector.Collectors.Aws;
+
+/// <summary>Options of the AWS collectors, bound from the <c>Aws</c> section. Credentials never live here.</summary>
+public sealed class AwsOptions
+{
+    public const string Section = "Aws";
+
+    /// <summary>Accounts reached by assuming a role. Empty (and no organisation): the default credentials' account.</summary>
+    public List<AwsAccountOptions> Accounts { get; set; } = [];
+
+    /// <summary>Organizations discovery: assume this role name in every active account.</summary>
+    public AwsOrganizationOptions Organization { get; set; } = new();
+
+    /// <summary>Regions to collect. Empty: every region enabled for the account (EC2 DescribeRegions).</summary>
+    public List<string> Regions { get; set; } = [];
+
+    /// <summary>Region used for account-wide bootstrap calls (STS, DescribeRegions).</summary>
+    public string HomeRegion { get; set; } = "us-east-1";
+
+    public AwsRetryOptions Retry { get; set; } = new();
+
+    /// <summary>How long to wait between polls while IAM generates the credential report.</summary>
+    public TimeSpan CredentialReportPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many polls before the credential report is given up as an error.</summary>
+    public int CredentialReportMaxPolls { get; set; } = 15;
+}
+
+public sealed class AwsAccountOptions
+{
+    public string RoleArn { get; set; } = string.Empty;
+
+    public string? ExternalId { get; set; }
+
+    public string? SessionName { get; set; }
+}
+
+public sealed class AwsOrganizationOptions
+{
+    public string? RoleName { get; set; }
+
+    public string? ExternalId { get; set; }
+}
+
+public sealed class AwsRetryOptions
+{
+    /// <summary>Attempts per call, the first one included.</summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Time cap of one call including all its retries.</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Time cap of one HTTP attempt.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Validates <see cref="AwsOptions"/> with messages that name the configuration key.</summary>
+public sealed partial class AwsOptionsValidator : IValidateOptions<AwsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AwsOptions options)
+    {
+        var problems = new List<string>();
+        for (var i = 0; i < options.Accounts.Count; i++)
+        {
+            var account = options.Accounts[i];
+            if (!RoleArnPattern().IsMatch(account.RoleArn ?? string.Empty))
+            {
+                problems.Add($"Aws:Accounts:{i}:RoleArn: not an IAM role ARN ('{account.RoleArn}')");
+            }
+
+            if (account.SessionName is { } session && !SessionNamePattern().IsMatch(session))
+            {
+                problems.Add($"Aws:Accounts:{i}:SessionName: 2-64 characters of [\\w+=,.@-] expected");
+            }
+        }
+
+        if (options.Organization.RoleName is { } roleName && !RoleNamePattern().IsMatch(roleName))
+        {
+            problems.Add("Aws:Organization:RoleName: not an IAM role name");
+        }
+
+        if (options.Accounts.Count > 0 && !string.IsNullOrEmpty(options.Organization.RoleName))
+        {
+            problems.Add("Aws:Organization:RoleName: cannot be combined with Aws:Accounts");
+        }
+
+        for (var i = 0; i < options.Regions.Count; i++)
+        {
+            if (!RegionPattern().IsMatch(options.Regions[i] ?? string.Empty))
+            {
+                problems.Add($"Aws:Regions:{i}: not an AWS region name ('{options.Regions[i]}')");
+            }
+        }
+
+        if (!RegionPattern().IsMatch(options.HomeRegion ?? string.Empty))
+        {
+            problems.Add($"Aws:HomeRegion: not an AWS region name ('{options.HomeRegion}')");
+        }
+
+        if (options.Retry.MaxAttempts < 1)
+        {
+            problems.Add("Aws:Retry:MaxAttempts: must be at least 1");
+        }
+
+        if (options.Retry.BaseDelay < TimeSpan.Zero || options.Retry.MaxDelay < options.Retry.BaseDelay)
+        {
+            problems.Add("Aws:Retry:MaxDelay: must be at least Aws:Retry:BaseDelay, both non-negative");
+        }
+
+        if (options.Retry.TotalTimeout <= TimeSpan.Zero)
+        {
+            problems.Add("Aws:Retry:TotalTimeout: must be positive");
+        }
+
+        if (options.Retry.AttemptTimeout <= TimeSpan.Zero)
+        {
+            problems.Add("Aws:Retry:AttemptTimeout: must be positive");
+        }
+
+        if (options.CredentialReportMaxPolls < 1 || options.CredentialReportPollInterval < TimeSpan.Zero)
+        {
+            problems.Add("Aws:CredentialReportMaxPolls: must be at least 1 (and Aws:CredentialReportPollInterval non-negative)");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    [GeneratedRegex(@"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")]
+    private static partial Regex RoleArnPattern();
+
+    [GeneratedRegex(@"^[\w+=,.@-]{2,64}$")]
+    private static partial Regex SessionNamePattern();
+
+    [GeneratedRegex(@"^[\w+=,.@-]{1,64}$")]
+    private static partial Regex RoleNamePattern();
+
+    [GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-\d$")]
+    private static partial Regex RegionPattern();
+}
