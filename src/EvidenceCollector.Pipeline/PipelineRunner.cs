@@ -1,0 +1,466 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Registry;
+using Polly.Timeout;
+using EvidenceCollector.Checks;
+using EvidenceCollector.Collection;
+using EvidenceCollector.Mapping;
+using EvidenceCollector.Model;
+using EvidenceCollector.Redaction;
+using EvidenceCollector.Store;
+
+namespace EvidenceCollector.Pipeline;
+
+/// <summary>What a writer asks for.</summary>
+public sealed record RunRequest(RunTrigger Trigger, string RequestedBy, RunScope Scope);
+
+/// <summary>Facts about this build and its configuration that every run records.</summary>
+public sealed record RunEnvironment(string ToolVersion, string ConfigHash);
+
+/// <summary>How a run ended.</summary>
+public sealed record RunOutcome(
+    string RunId,
+    RunStatus Status,
+    string? Reason,
+    SealResult? Seal,
+    IReadOnlyList<Finding> Findings,
+    IReadOnlyList<ControlResult> Controls,
+    IReadOnlyList<TargetReport> Targets,
+    IReadOnlyList<string> UnmappedRules);
+
+/// <summary>
+/// plan → collect (bounded, resilient, cancellable) → redact + canonicalise → store → checks → findings →
+/// mapping → control status → seal. A collector's errors become <c>error</c> findings for every check
+/// that needed that evidence; nothing that failed is ever shown as a pass.
+/// </summary>
+public sealed class PipelineRunner
+{
+    public const string CollectorPipeline = "evidence-collector";
+
+    private readonly IReadOnlyList<ITargetPlanner> _planners;
+    private readonly IReadOnlyList<ICollector> _collectors;
+    private readonly IReadOnlyList<ICheck> _checks;
+    private readonly MappingTable _mapping;
+    private readonly ResiliencePipelineProvider<string> _resilience;
+    private readonly PipelineOptions _options;
+    private readonly SigningOptions _signing;
+    private readonly RunEnvironment _environment;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PipelineRunner> _logger;
+
+    public PipelineRunner(
+        IEnumerable<ITargetPlanner> planners,
+        IEnumerable<ICollector> collectors,
+        IEnumerable<ICheck> checks,
+        MappingTable mapping,
+        ResiliencePipelineProvider<string> resilience,
+        IOptions<PipelineOptions> options,
+        IOptions<SigningOptions> signing,
+        RunEnvironment environment,
+        TimeProvider time,
+        ILogger<PipelineRunner> logger)
+    {
+        _planners = planners.ToList();
+        _collectors = collectors.ToList();
+        _checks = checks.ToList();
+        _mapping = mapping;
+        _resilience = resilience;
+        _options = options.Value;
+        _signing = signing.Value;
+        _environment = environment;
+        _time = time;
+        _logger = logger;
+    }
+
+    public IReadOnlyList<ICheck> Checks => _checks;
+
+    /// <summary>Runs the pipeline into <paramref name="store"/>. Throws <see cref="RunRefusedException"/> when a run of overlapping scope is in progress.</summary>
+    public async Task<RunOutcome> RunAsync(EvidenceStore store, RunRequest request, IRunProgress? progress, CancellationToken cancellationToken)
+    {
+        progress ??= NullRunProgress.Instance;
+        using var writer = store.BeginRun(new RunStart(request.Trigger, request.RequestedBy, request.Scope, _environment.ToolVersion, _environment.ConfigHash));
+        Log.RunStarted(_logger, writer.RunId, request.Trigger.ToWire(), request.Scope.ToString());
+        try
+        {
+            var outcome = await RunCoreAsync(store, writer, request, progress, cancellationToken).ConfigureAwait(false);
+            return outcome;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            const string reason = "cancelled before sealing (shutdown or interrupt)";
+            writer.Abort(reason);
+            Log.RunAborted(_logger, writer.RunId, reason);
+            return new RunOutcome(writer.RunId, RunStatus.Aborted, reason, null, [], [], writer.TargetReports, []);
+        }
+        catch (Exception e) when (e is not SigningException)
+        {
+            var reason = $"pipeline failure: {e.GetType().Name}: {e.Message}";
+            writer.Abort(reason);
+            Log.RunAborted(_logger, writer.RunId, reason);
+            throw;
+        }
+        catch (SigningException e)
+        {
+            writer.Abort($"not sealed: {e.Message}");
+            throw;
+        }
+    }
+
+    private async Task<RunOutcome> RunCoreAsync(EvidenceStore store, RunWriter writer, RunRequest request, IRunProgress progress, CancellationToken cancellationToken)
+    {
+        var scope = request.Scope;
+        var index = new ConcurrentBag<StoredItem>();
+        var errors = new ConcurrentBag<(Target Target, CollectionError Error)>();
+        var covered = new ConcurrentDictionary<(Provider, string Account, string Region, string Kind), bool>();
+
+        // 1. Plan.
+        progress.Phase("planning");
+        var planned = new List<PlannedTarget>();
+        foreach (var planner in _planners.Where(p => scope.IncludesProvider(p.Provider)))
+        {
+            TargetPlan plan;
+            try
+            {
+                plan = await planner.PlanAsync(scope, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                Log.PlannerFailed(_logger, planner.Provider.ToWire(), e.Message);
+                var target = new Target(planner.Provider, "unresolved", Target.Global);
+                writer.AddTargets([new TargetReport(target, TargetOutcome.Errored, $"planning failed: {e.Message}")]);
+                errors.Add((target, new CollectionError(["*"], Target.Global, null, e.GetType().Name, e.Message, "plan")));
+                continue;
+            }
+
+            foreach (var record in plan.Records)
+            {
+                var target = plan.Targets.FirstOrDefault(t => record.ResourceId.Contains(t.Target.Account, StringComparison.Ordinal))?.Target
+                    ?? new Target(planner.Provider, "unresolved", Target.Global);
+                index.Add(Store(writer, target, record));
+            }
+
+            foreach (var (target, error) in plan.Errors)
+            {
+                errors.Add((target, error));
+            }
+
+            foreach (var target in plan.Targets.Where(t => scope.IncludesAccount(t.Target.Account) && scope.IncludesRegion(t.Target.Region)))
+            {
+                writer.AddTargets([new TargetReport(target.Target, target.Outcome, target.Detail)]);
+                planned.Add(target);
+            }
+        }
+
+        // 2. Collect.
+        var tasks = new List<(ICollector Collector, PlannedTarget Target)>();
+        foreach (var target in planned.Where(t => t.Outcome == TargetOutcome.Evaluated))
+        {
+            foreach (var collector in _collectors)
+            {
+                var d = collector.Descriptor;
+                if (d.Provider == target.Target.Provider && d.Global == target.Target.IsGlobal && scope.IncludesCollector(d.Name))
+                {
+                    tasks.Add((collector, target));
+                }
+            }
+        }
+
+        progress.Planned(writer.RunId, planned.Count, tasks.Count);
+        progress.Phase("collecting");
+        using var global = new SemaphoreSlim(_options.MaxConcurrency);
+        var limiters = new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
+        var pipeline = _resilience.GetPipeline(CollectorPipeline);
+        await Task.WhenAll(tasks.Select(async task =>
+        {
+            var d = task.Collector.Descriptor;
+            var limiter = LimiterFor(limiters, d);
+            await global.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await CollectOneAsync(writer, task.Collector, task.Target, pipeline, index, errors, covered, progress, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    limiter.Release();
+                }
+            }
+            finally
+            {
+                global.Release();
+            }
+        })).ConfigureAwait(false);
+
+        foreach (var errorTarget in errors.Select(e => e.Target).Distinct())
+        {
+            var detail = string.Join("; ", errors.Where(e => e.Target == errorTarget).Select(e => $"{e.Error.Code}: {e.Error.Message}").Distinct().Take(3));
+            writer.AddTargets([new TargetReport(errorTarget, TargetOutcome.Errored, detail)]);
+        }
+
+        // 3. Checks → findings → mapping.
+        cancellationToken.ThrowIfCancellationRequested();
+        progress.Phase("evaluating");
+        var checks = ChecksInScope(scope);
+        var findings = Evaluate(store, writer.RunId, checks, planned, index.ToList(), errors.ToList(), covered);
+        var unmapped = findings.Where(f => f.MappingKey is not null && f.Controls.Count == 0).Select(f => f.CheckId).Distinct().Order(StringComparer.Ordinal).ToList();
+
+        // 4. Control status.
+        var checksByControl = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+        foreach (var check in checks.Where(c => c.Metadata.DynamicMapping is null))
+        {
+            foreach (var control in _mapping.ControlsForCheck(check.Metadata.Id))
+            {
+                if (!checksByControl.TryGetValue(control, out var set))
+                {
+                    checksByControl[control] = set = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                ((HashSet<string>)set).Add(check.Metadata.Id);
+            }
+        }
+
+        var controls = ControlEvaluator.Evaluate(_mapping.Controls, checksByControl, findings);
+
+        // 5. Seal.
+        cancellationToken.ThrowIfCancellationRequested();
+        progress.Phase("sealing");
+        var (signer, previous) = SignerFactory.Resolve(store, _signing);
+        var seal = writer.Seal(findings, controls, signer, previous);
+        Log.RunSealed(_logger, writer.RunId, seal.Sequence, seal.Findings, seal.Evidence, seal.ManifestHash);
+        return new RunOutcome(writer.RunId, RunStatus.Sealed, null, seal, findings, controls, writer.TargetReports, unmapped);
+    }
+
+    /// <summary>The limiter of a collector: its service's limit when configured, else its provider's, else the global one.</summary>
+    private SemaphoreSlim LimiterFor(ConcurrentDictionary<string, SemaphoreSlim> limiters, CollectorDescriptor d)
+    {
+        var provider = d.Provider.ToWire();
+        var serviceKey = $"{provider}.{d.Service}";
+        var limits = _options.ServiceConcurrency;
+        var (key, limit) = limits.TryGetValue(serviceKey, out var s) ? (serviceKey, s)
+            : limits.TryGetValue(provider, out var p) ? (provider, p)
+            : (serviceKey, _options.MaxConcurrency);
+        return limiters.GetOrAdd(key, _ => new SemaphoreSlim(limit));
+    }
+
+    private async Task CollectOneAsync(
+        RunWriter writer,
+        ICollector collector,
+        PlannedTarget target,
+        ResiliencePipeline pipeline,
+        ConcurrentBag<StoredItem> index,
+        ConcurrentBag<(Target, CollectionError)> errors,
+        ConcurrentDictionary<(Provider, string, string, string), bool> covered,
+        IRunProgress progress,
+        CancellationToken cancellationToken)
+    {
+        var d = collector.Descriptor;
+        CollectionResult result;
+        try
+        {
+            var context = new CollectionContext(target.Target, target.Session);
+            result = await pipeline.ExecuteAsync(async ct => await collector.CollectAsync(context, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            var code = e is TimeoutRejectedException ? "Timeout" : e.GetType().Name;
+            var message = e is TimeoutRejectedException ? $"collector {d.Name} did not finish within {_options.CollectorTimeout}" : e.Message;
+            Log.CollectionError(_logger, d.Name, target.Target.ToString(), code, message);
+            errors.Add((target.Target, new CollectionError(d.Kinds, target.Target.Region, null, code, message, null)));
+            progress.CollectorFinished(d.Name, target.Target, 0, 1);
+            return;
+        }
+
+        foreach (var record in result.Records)
+        {
+            index.Add(Store(writer, target.Target, record));
+        }
+
+        foreach (var region in result.RegionsCovered.Append(target.Target.Region))
+        {
+            foreach (var kind in d.Kinds)
+            {
+                covered[(target.Target.Provider, target.Target.Account, target.Target.IsGlobal ? Target.Global : region, kind)] = true;
+            }
+        }
+
+        foreach (var error in result.Errors)
+        {
+            Log.CollectionError(_logger, d.Name, target.Target.ToString(), error.Code, error.Message);
+            errors.Add((target.Target, error));
+        }
+
+        progress.CollectorFinished(d.Name, target.Target, result.Records.Count, result.Errors.Count);
+    }
+
+    private StoredItem Store(RunWriter writer, Target target, EvidenceRecord record)
+    {
+        var payload = Redactor.Redact(record.Payload.DeepClone()) ?? JsonValue.Create((string?)null);
+        var p = record.Provenance;
+        var hash = writer.AddEvidence(payload!, h => new Envelope(
+            writer.RunId, target.Provider, target.Account, target.Region, record.Region, record.Kind, record.ResourceId, h,
+            p.Service, p.Operations, p.Endpoint, p.RequestId, p.AnsweredAt, _environment.ToolVersion));
+        return new StoredItem(record.Kind, target.Provider, target.Account, target.Region, record.Region, record.ResourceId, hash);
+    }
+
+    private List<ICheck> ChecksInScope(RunScope scope)
+    {
+        return _checks.Where(c =>
+            scope.IncludesProvider(c.Metadata.Provider) &&
+            (scope.Checks.Count == 0 || scope.Checks.Any(id => string.Equals(id, c.Metadata.Id, StringComparison.OrdinalIgnoreCase) || c.Metadata.Id.StartsWith(id + ".", StringComparison.OrdinalIgnoreCase) || (c.Metadata.DynamicMapping is not null && id.StartsWith(c.Metadata.Id, StringComparison.OrdinalIgnoreCase)))) &&
+            (scope.Controls.Count == 0 || MapsTo(c.Metadata, scope.Controls)) &&
+            (scope.Collectors.Count == 0 || c.Metadata.EvidenceKinds.Any(k => _collectors.Any(col => col.Descriptor.Kinds.Contains(k) && scope.IncludesCollector(col.Descriptor.Name))))).ToList();
+    }
+
+    private bool MapsTo(CheckMetadata check, IReadOnlyList<string> controls)
+    {
+        var mapped = check.DynamicMapping is { } table && _mapping.RuleTables.TryGetValue(table, out var rows)
+            ? rows.Select(r => r.ControlId)
+            : _mapping.ControlsForCheck(check.Id);
+        return mapped.Any(c => controls.Contains(c, StringComparer.OrdinalIgnoreCase));
+    }
+
+    private List<Finding> Evaluate(
+        EvidenceStore store,
+        string runId,
+        List<ICheck> checks,
+        List<PlannedTarget> planned,
+        List<StoredItem> index,
+        List<(Target Target, CollectionError Error)> errors,
+        ConcurrentDictionary<(Provider, string Account, string Region, string Kind), bool> covered)
+    {
+        var findings = new List<Finding>();
+        var accounts = planned.Select(t => (t.Target.Provider, t.Target.Account))
+            .Concat(errors.Select(e => (e.Target.Provider, e.Target.Account)))
+            .Distinct().OrderBy(a => a.Provider).ThenBy(a => a.Account, StringComparer.Ordinal).ToList();
+        foreach (var (provider, account) in accounts)
+        {
+            var providerChecks = checks.Where(c => c.Metadata.Provider == provider).ToList();
+            if (providerChecks.Count == 0)
+            {
+                continue;
+            }
+
+            var kinds = providerChecks.SelectMany(c => c.Metadata.EvidenceKinds).ToHashSet(StringComparer.Ordinal);
+            var documents = new List<JsonDocument>();
+            try
+            {
+                var items = new List<EvidenceItem>();
+                foreach (var stored in index.Where(i => i.Provider == provider && i.Account == account && kinds.Contains(i.Kind)))
+                {
+                    // Checks read what the store holds, byte for byte, so a bundle can be re-checked offline.
+                    var document = JsonDocument.Parse(store.Objects.Read(stored.Hash));
+                    documents.Add(document);
+                    items.Add(new EvidenceItem(stored.Kind, account, stored.Region, stored.ResourceId, stored.Hash, document.RootElement));
+                }
+
+                var accountErrors = errors.Where(e => e.Target.Provider == provider && e.Target.Account == account).ToList();
+                foreach (var check in providerChecks)
+                {
+                    findings.AddRange(EvaluateCheck(runId, check, provider, account, items, accountErrors, planned, covered));
+                }
+            }
+            finally
+            {
+                foreach (var document in documents)
+                {
+                    document.Dispose();
+                }
+            }
+        }
+
+        return findings;
+    }
+
+    private IEnumerable<Finding> EvaluateCheck(
+        string runId,
+        ICheck check,
+        Provider provider,
+        string account,
+        List<EvidenceItem> items,
+        List<(Target Target, CollectionError Error)> accountErrors,
+        List<PlannedTarget> planned,
+        ConcurrentDictionary<(Provider, string Account, string Region, string Kind), bool> covered)
+    {
+        var meta = check.Metadata;
+        var kinds = meta.EvidenceKinds.ToHashSet(StringComparer.Ordinal);
+        var results = new List<CheckResult>();
+        var relevantErrors = accountErrors.Where(e => e.Error.Kinds.Contains("*") || e.Error.Kinds.Any(kinds.Contains)).ToList();
+        var input = new CheckInput(provider, account, items.Where(i => kinds.Contains(i.Kind)).ToList());
+        try
+        {
+            results.AddRange(check.Evaluate(input));
+        }
+        catch (Exception e)
+        {
+            Log.CheckFailed(_logger, e, meta.Id, account);
+            results.Add(new CheckResult(ResourceFor(provider, account, Target.Global), Target.Global, FindingStatus.Error, $"the check could not evaluate the evidence: {e.GetType().Name}: {e.Message}", input.Items.Select(i => i.Hash).Distinct().ToList()));
+        }
+
+        foreach (var (target, error) in relevantErrors)
+        {
+            var message = $"evidence could not be collected: {error.Code}: {error.Message}" + (error.Operation is null ? string.Empty : $" ({error.Operation})");
+            results.Add(new CheckResult(error.ResourceId ?? ResourceFor(provider, account, error.Region), error.Region, FindingStatus.Error, message, []));
+        }
+
+        // Absence is visible: a covered region where the check found nothing of its kind is not_applicable.
+        var accountLevel = results.Any(r => r.Region == Target.Global);
+        var regions = planned.Where(t => t.Target.Provider == provider && t.Target.Account == account && t.Outcome == TargetOutcome.Evaluated).Select(t => t.Target.Region).Distinct();
+        foreach (var region in regions.Order(StringComparer.Ordinal))
+        {
+            if (!kinds.Any(k => covered.ContainsKey((provider, account, region, k))))
+            {
+                continue;
+            }
+
+            var any = region == Target.Global ? results.Count > 0 : accountLevel || results.Any(r => r.Region == region);
+            if (!any)
+            {
+                results.Add(new CheckResult(ResourceFor(provider, account, region), region, FindingStatus.NotApplicable, $"no resources: nothing of kind {string.Join(", ", meta.EvidenceKinds)} in {region}", []));
+            }
+        }
+
+        // Targets the planner skipped (e.g. a region not enabled) are not_applicable with the planner's reason.
+        foreach (var skipped in planned.Where(t => t.Target.Provider == provider && t.Target.Account == account && t.Outcome == TargetOutcome.Skipped && !t.Target.IsGlobal))
+        {
+            if (_collectors.Any(c => !c.Descriptor.Global && c.Descriptor.Kinds.Any(kinds.Contains)))
+            {
+                results.Add(new CheckResult(ResourceFor(provider, account, skipped.Target.Region), skipped.Target.Region, FindingStatus.NotApplicable, skipped.Detail ?? "region skipped", []));
+            }
+        }
+
+        foreach (var r in results)
+        {
+            yield return new Finding
+            {
+                RunId = runId,
+                CheckId = r.CheckId ?? meta.Id,
+                Title = r.Title ?? meta.Title,
+                Provider = provider,
+                Account = account,
+                Region = r.Region,
+                ResourceId = r.ResourceId,
+                Status = r.Status,
+                Severity = meta.Severity,
+                Message = r.Message,
+                Evidence = r.EvidenceHashes.Distinct().Order(StringComparer.Ordinal).ToList(),
+                Controls = _mapping.ControlsFor(meta, r.MappingKey).Order(StringComparer.Ordinal).ToList(),
+                MappingKey = r.MappingKey,
+            };
+        }
+    }
+
+    /// <summary>The resource id of a whole target: <c>arn:aws:::&lt;account&gt;:region/&lt;region&gt;</c> style for AWS, the subscription for Azure.</summary>
+    public static string ResourceFor(Provider provider, string account, string region) => provider switch
+    {
+        Provider.Aws => region == Target.Global ? $"arn:aws:iam::{account}:root" : $"arn:aws:ec2:{region}:{account}:region/{region}",
+        _ => $"/subscriptions/{account}",
+    };
+
+    private sealed record StoredItem(string Kind, Provider Provider, string Account, string TargetRegion, string Region, string ResourceId, string Hash);
+}
