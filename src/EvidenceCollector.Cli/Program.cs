@@ -1,1 +1,1 @@
-return 0;
+return await EvidenceCollector.Cli.EvidenceCli.RunAsync(args).ConfigureAwait(false);

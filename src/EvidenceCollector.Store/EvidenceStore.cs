@@ -89,7 +89,7 @@ public sealed partial class EvidenceStore : IDisposable
         return new EvidenceStore(path, Connect(System.IO.Path.Combine(path, IndexFile), readOnly: true), true, time ?? TimeProvider.System);
     }
 
-    internal static string ConnectionStringFor(string file, bool readOnly) => new SqliteConnectionStringBuilder
+    public static string ConnectionStringFor(string file, bool readOnly) => new SqliteConnectionStringBuilder
     {
         DataSource = file,
         Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
