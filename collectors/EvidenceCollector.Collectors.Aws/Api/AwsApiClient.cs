@@ -144,6 +144,14 @@ public sealed class AwsApiClient
         {
             JsonArray array => array.Select(i => i?.DeepClone()),
             null => [],
+
+            // Query lists whose items are not <member> (RDS: <DBInstances><DBInstance>..</DBInstance></DBInstances>).
+            JsonObject wrapper when wrapper.Count == 1 => wrapper.Single().Value switch
+            {
+                JsonArray inner => inner.Select(i => i?.DeepClone()),
+                JsonObject single => [single.DeepClone()],
+                _ => throw new AwsApiException(operation, AwsApiException.MalformedResponse, $"'{listName}' is not a list", null, answer.RequestId),
+            },
             JsonValue v when v.TryGetValue<string>(out var s) && s.Length == 0 => [],
             _ => throw new AwsApiException(operation, AwsApiException.MalformedResponse, $"'{listName}' is not a list", null, answer.RequestId),
         };

@@ -1,0 +1,119 @@
+using System.Text.Json.Nodes;
+using EvidenceCollector.Collection;
+using EvidenceCollector.Collectors.Aws.Api;
+using EvidenceCollector.Collectors.Aws.Collection;
+using EvidenceCollector.Model;
+using Microsoft.Extensions.Logging;
+
+namespace EvidenceCollector.Collectors.Aws.Config;
+
+/// <summary>
+/// AWS Config per region: one <c>aws.config.recorders</c> record for the region's recorders, their status and
+/// delivery channels (id <c>arn:aws:config:&lt;region&gt;:&lt;account&gt;:configuration-recorders</c>), and one
+/// <c>aws.config.rule</c> record per rule with its compliance summary and its COMPLIANT / NON_COMPLIANT
+/// evaluation results.
+/// </summary>
+public sealed class ConfigCollector(AwsClients clients, ILogger<ConfigCollector> logger) : AwsCollectorBase(clients, logger)
+{
+    public override CollectorDescriptor Descriptor { get; } = new(Provider.Aws, "aws.config", "config", false, [AwsKinds.ConfigRecorders, AwsKinds.ConfigRule]);
+
+    protected override async Task CollectAsync(AwsSession session, string region, CollectionResult result, CancellationToken cancellationToken)
+    {
+        var context = session.In(region);
+        await RecordersAsync(session, context, region, result, cancellationToken).ConfigureAwait(false);
+        await RulesAsync(context, region, result, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RecordersAsync(AwsSession session, AwsCallContext context, string region, CollectionResult result, CancellationToken cancellationToken)
+    {
+        var api = Clients.Api;
+        AwsAnswer recorders;
+        try
+        {
+            recorders = await api.JsonAsync(context, AwsOperations.ConfigDescribeConfigurationRecorders, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsApiException e)
+        {
+            result.Errors.Add(Error(e, region, null, AwsKinds.ConfigRecorders));
+            return;
+        }
+
+        var payload = new JsonObject { ["ConfigurationRecorders"] = recorders.Body["ConfigurationRecorders"]?.DeepClone() ?? new JsonArray() };
+        var at = recorders.AnsweredAt;
+        payload["Status"] = await SectionAsync(async () =>
+        {
+            var status = await api.JsonAsync(context, AwsOperations.ConfigDescribeConfigurationRecorderStatus, null, cancellationToken).ConfigureAwait(false);
+            at = status.AnsweredAt;
+            return status.Body;
+        }).ConfigureAwait(false);
+        payload["Delivery"] = await SectionAsync(async () =>
+        {
+            var channels = await api.JsonAsync(context, AwsOperations.ConfigDescribeDeliveryChannels, null, cancellationToken).ConfigureAwait(false);
+            at = channels.AnsweredAt;
+            return channels.Body;
+        }).ConfigureAwait(false);
+        var id = AwsArn.RegionalSetting("config", region, session.AccountId, "configuration-recorders");
+        result.Records.Add(Record(AwsKinds.ConfigRecorders, id, region, payload, "config", recorders.Endpoint, recorders.RequestId, at,
+            AwsOperations.ConfigDescribeConfigurationRecorders, AwsOperations.ConfigDescribeConfigurationRecorderStatus, AwsOperations.ConfigDescribeDeliveryChannels));
+    }
+
+    private async Task RulesAsync(AwsCallContext context, string region, CollectionResult result, CancellationToken cancellationToken)
+    {
+        var api = Clients.Api;
+        AwsListAnswer rules;
+        try
+        {
+            rules = await api.JsonListAsync(context, AwsOperations.ConfigDescribeConfigRules, null, "ConfigRules", "NextToken", cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsApiException e)
+        {
+            result.Errors.Add(Error(e, region, null, AwsKinds.ConfigRule));
+            return;
+        }
+
+        if (rules.Items.Count == 0)
+        {
+            return;
+        }
+
+        Dictionary<string, JsonObject>? compliance = null;
+        AwsApiException? complianceError = null;
+        try
+        {
+            var all = await api.JsonListAsync(context, AwsOperations.ConfigDescribeComplianceByConfigRule, null, "ComplianceByConfigRules", "NextToken", cancellationToken).ConfigureAwait(false);
+            compliance = all.Items.OfType<JsonObject>()
+                .Where(c => c["ConfigRuleName"] is not null)
+                .GroupBy(c => c["ConfigRuleName"]!.GetValue<string>(), StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        }
+        catch (AwsApiException e)
+        {
+            complianceError = e;
+        }
+
+        foreach (var rule in rules.Items.OfType<JsonObject>())
+        {
+            var name = rule["ConfigRuleName"]?.GetValue<string>();
+            var arn = rule["ConfigRuleArn"]?.GetValue<string>();
+            if (name is null || arn is null)
+            {
+                continue;
+            }
+
+            var payload = new JsonObject { ["ConfigRule"] = rule.DeepClone() };
+            payload["Compliance"] = complianceError is not null
+                ? AwsJson.SectionError(complianceError)
+                : compliance!.TryGetValue(name, out var c) ? (JsonObject)c.DeepClone() : new JsonObject();
+            var at = rules.Last.AnsweredAt;
+            payload["Evaluations"] = await SectionAsync(async () =>
+            {
+                var request = new JsonObject { ["ConfigRuleName"] = name, ["ComplianceTypes"] = new JsonArray("COMPLIANT", "NON_COMPLIANT") };
+                var details = await api.JsonListAsync(context, AwsOperations.ConfigGetComplianceDetailsByConfigRule, request, "EvaluationResults", "NextToken", cancellationToken).ConfigureAwait(false);
+                at = details.Last.AnsweredAt;
+                return new JsonObject { ["EvaluationResults"] = new JsonArray(details.Items.Select(i => i?.DeepClone()).ToArray()) };
+            }).ConfigureAwait(false);
+            result.Records.Add(Record(AwsKinds.ConfigRule, arn, region, payload, "config", rules.Last.Endpoint, rules.Last.RequestId, at,
+                AwsOperations.ConfigDescribeConfigRules, AwsOperations.ConfigDescribeComplianceByConfigRule, AwsOperations.ConfigGetComplianceDetailsByConfigRule));
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using System.Text.Json;
+using EvidenceCollector.Checks;
+using EvidenceCollector.Collectors.Aws.Checks;
+using EvidenceCollector.Model;
+
+namespace EvidenceCollector.Collectors.Aws.Iam.Checks;
+
+/// <summary>
+/// Reads the credential report's rows. Time-based rules compare with the report's own <c>collectedAt</c>
+/// (the answer time the collector recorded), never with the clock.
+/// </summary>
+internal static class CredentialReport
+{
+    public const string RootUser = "<root_account>";
+
+    public static IEnumerable<(EvidenceItem Item, JsonElement Row)> Rows(CheckInput input) =>
+        input.OfKind(AwsKinds.IamCredentialReport).SelectMany(i => i.Payload.Array("rows").Select(r => (i, r)));
+
+    public static DateTimeOffset? CollectedAt(EvidenceItem item) => CheckSupport.Time(item.Payload.Str("collectedAt"));
+
+    public static string Arn(JsonElement row, EvidenceItem item) => row.Str("arn") ?? item.ResourceId;
+
+    /// <summary>Judges the root row, or errs when the report has none.</summary>
+    public static IEnumerable<CheckResult> Root(CheckInput input, Func<EvidenceItem, JsonElement, DateTimeOffset, CheckResult> judge)
+    {
+        foreach (var item in input.OfKind(AwsKinds.IamCredentialReport))
+        {
+            var root = item.Payload.Array("rows").Where(r => r.Str("user") == RootUser).Select(r => (JsonElement?)r).FirstOrDefault();
+            if (CollectedAt(item) is not { } at)
+            {
+                yield return CheckResult.Error(item, "the credential report evidence has no collectedAt time");
+            }
+            else if (root is null)
+            {
+                yield return CheckResult.Error(item, "the credential report has no <root_account> row");
+            }
+            else
+            {
+                yield return judge(item, root.Value, at);
+            }
+        }
+    }
+
+    /// <summary>Judges each IAM user row (root excluded).</summary>
+    public static IEnumerable<CheckResult> Users(CheckInput input, Func<EvidenceItem, JsonElement, DateTimeOffset, CheckResult> judge)
+    {
+        foreach (var item in input.OfKind(AwsKinds.IamCredentialReport))
+        {
+            if (CollectedAt(item) is not { } at)
+            {
+                yield return CheckResult.Error(item, "the credential report evidence has no collectedAt time");
+                continue;
+            }
+
+            foreach (var row in item.Payload.Array("rows").Where(r => r.Str("user") != RootUser))
+            {
+                yield return judge(item, row, at);
+            }
+        }
+    }
+
+    public static CheckResult Of(EvidenceItem item, JsonElement row, bool passed, string pass, string fail) =>
+        new(Arn(row, item), Model.Target.Global, passed ? FindingStatus.Pass : FindingStatus.Fail, passed ? pass : fail, [item.Hash]);
+
+    public static bool Active(JsonElement row, int key) => row.Bool($"access_key_{key}_active") == true;
+}
+
+public sealed class RootMfaEnabledCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.iam.root_mfa_enabled", "Root user has MFA enabled", Severity.Critical, "AwsAccount",
+        "The root user has unrestricted access to the account; a password alone is one phishing away from takeover.",
+        "Enable a hardware or virtual MFA device for the root user (IAM console → Security credentials).",
+        [AwsKinds.IamCredentialReport]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        CredentialReport.Root(input, (item, row, _) => CredentialReport.Of(item, row, row.Bool("mfa_active") == true, "root user has MFA", "root user has no MFA device"));
+}
+
+public sealed class RootNoAccessKeysCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.iam.root_no_access_keys", "Root user has no active access keys", Severity.Critical, "AwsAccount",
+        "Root access keys give unrestricted programmatic access that cannot be limited by policy.",
+        "Delete the root user's access keys; use IAM roles for automation.",
+        [AwsKinds.IamCredentialReport]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        CredentialReport.Root(input, (item, row, _) => CredentialReport.Of(item, row,
+            !CredentialReport.Active(row, 1) && !CredentialReport.Active(row, 2), "root user has no active access keys", "root user has active access keys"));
+}
+
+public sealed class RootNotRecentlyUsedCheck : ICheck
+{
+    public const int Days = 30;
+
+    public CheckMetadata Metadata { get; } = new(
+        "aws.iam.root_not_recently_used", "Root user not used in the last 30 days", Severity.High, "AwsAccount",
+        "Day-to-day use of the root user bypasses least privilege and leaves no per-person accountability.",
+        "Use individual IAM identities (or IAM Identity Center) for administration; keep root for the few tasks that need it.",
+        [AwsKinds.IamCredentialReport]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        CredentialReport.Root(input, (item, row, at) =>
+        {
+            var uses = new[] { row.Str("password_last_used"), row.Str("access_key_1_last_used_date"), row.Str("access_key_2_last_used_date") }
+                .Select(CheckSupport.Time).Where(t => t is not null).Select(t => t!.Value).ToList();
+            var last = uses.Count == 0 ? (DateTimeOffset?)null : uses.Max();
+            var recent = last is { } l && at - l < TimeSpan.FromDays(Days);
+            return CredentialReport.Of(item, row, !recent, "root user not used in the last 30 days", $"root user was used at {last:yyyy-MM-dd'T'HH:mm:ss'Z'}");
+        });
+}
+
+public sealed class UserConsoleMfaCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.iam.user_console_mfa_enabled", "IAM users with a console password have MFA", Severity.High, "AwsIamUser",
+        "A console password without MFA is a single factor that phishing or reuse can defeat.",
+        "Assign an MFA device to every IAM user with console access, or remove the console password.",
+        [AwsKinds.IamCredentialReport]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        CredentialReport.Users(input, (item, row, _) => row.Bool("password_enabled") != true
+            ? CredentialReport.Of(item, row, true, "no console password", string.Empty)
+            : CredentialReport.Of(item, row, row.Bool("mfa_active") == true, "console user has MFA", "console password without MFA"));
+}
+
+public sealed class AccessKeysRotatedCheck : ICheck
+{
+    public const int Days = 90;
+
+    public CheckMetadata Metadata { get; } = new(
+        "aws.iam.access_keys_rotated_90_days", "Active access keys are rotated within 90 days", Severity.Medium, "AwsIamUser",
+        "Long-lived keys accumulate exposure (laptops, logs, repositories); rotation bounds the damage of a leak.",
+        "Create a new access key, move the workload to it, deactivate and delete the old one; prefer roles.",
+        [AwsKinds.IamCredentialReport]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        CredentialReport.Users(input, (item, row, at) =>
+        {
+            var stale = new[] { 1, 2 }
+                .Where(k => CredentialReport.Active(row, k))
+                .Where(k => CheckSupport.Time(row.Str($"access_key_{k}_last_rotated")) is not { } rotated || at - rotated > TimeSpan.FromDays(Days))
+                .ToList();
+            return CredentialReport.Of(item, row, stale.Count == 0, "active access keys are younger than 90 days",
+                $"access key {string.Join(" and ", stale)} not rotated for more than 90 days");
+        });
+}
+
+public sealed class CredentialsUnusedCheck : ICheck
+{
+    public const int Days = 45;
+
+    public CheckMetadata Metadata { get; } = new(
+        "aws.iam.credentials_unused_45_days", "Credentials unused for 45 days are disabled", Severity.Medium, "AwsIamUser",
+        "Unused passwords and keys are access nobody needs: removing them shrinks the attack surface (access review).",
+        "Disable the console password or deactivate access keys not used for 45 days.",
+        [AwsKinds.IamCredentialReport]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        CredentialReport.Users(input, (item, row, at) =>
+        {
+            var limit = TimeSpan.FromDays(Days);
+            var created = CheckSupport.Time(row.Str("user_creation_time"));
+            bool Unused(string lastUsedField, string? since) =>
+                CheckSupport.Time(row.Str(lastUsedField)) is { } used ? at - used > limit : (CheckSupport.Time(since) ?? created) is { } start && at - start > limit;
+            var unused = new List<string>();
+            if (row.Bool("password_enabled") == true && Unused("password_last_used", row.Str("password_last_changed")))
+            {
+                unused.Add("console password");
+            }
+
+            foreach (var k in new[] { 1, 2 })
+            {
+                if (CredentialReport.Active(row, k) && Unused($"access_key_{k}_last_used_date", row.Str($"access_key_{k}_last_rotated")))
+                {
+                    unused.Add($"access key {k}");
+                }
+            }
+
+            return CredentialReport.Of(item, row, unused.Count == 0, "no credential unused for 45 days", $"unused for more than 45 days: {string.Join(", ", unused)}");
+        });
+}

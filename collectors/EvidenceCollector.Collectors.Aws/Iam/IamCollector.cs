@@ -1,0 +1,258 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EvidenceCollector.Collection;
+using EvidenceCollector.Collectors.Aws.Api;
+using EvidenceCollector.Collectors.Aws.Collection;
+using EvidenceCollector.Model;
+using Microsoft.Extensions.Logging;
+
+namespace EvidenceCollector.Collectors.Aws.Iam;
+
+/// <summary>
+/// IAM (global): the credential report (CSV parsed into rows, with the answer time as <c>collectedAt</c>),
+/// the password policy, the account summary, customer-managed and attached AWS-managed policies with their
+/// default version's document, and users with their directly attached and inline policies.
+/// </summary>
+public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logger) : AwsCollectorBase(clients, logger)
+{
+    public override CollectorDescriptor Descriptor { get; } = new(
+        Provider.Aws, "aws.iam", "iam", true,
+        [AwsKinds.IamCredentialReport, AwsKinds.IamPasswordPolicy, AwsKinds.IamAccountSummary, AwsKinds.IamPolicy, AwsKinds.IamUser]);
+
+    protected override async Task CollectAsync(AwsSession session, string region, CollectionResult result, CancellationToken cancellationToken)
+    {
+        var context = session.In(AwsService.GlobalSigningRegion);
+        await CredentialReportAsync(session, context, result, cancellationToken).ConfigureAwait(false);
+        await PasswordPolicyAsync(session, context, result, cancellationToken).ConfigureAwait(false);
+        await AccountSummaryAsync(session, context, result, cancellationToken).ConfigureAwait(false);
+        await PoliciesAsync(context, result, cancellationToken).ConfigureAwait(false);
+        await UsersAsync(context, result, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CredentialReportAsync(AwsSession session, AwsCallContext context, CollectionResult result, CancellationToken cancellationToken)
+    {
+        var api = Clients.Api;
+        try
+        {
+            for (var poll = 1; ; poll++)
+            {
+                var generated = await api.QueryAsync(context, AwsOperations.IamGenerateCredentialReport, null, cancellationToken).ConfigureAwait(false);
+                if (string.Equals(generated.Body["State"]?.GetValue<string>(), "COMPLETE", StringComparison.Ordinal))
+                {
+                    break;
+                }
+
+                if (poll >= Clients.Options.CredentialReportMaxPolls)
+                {
+                    throw new AwsApiException(AwsOperations.IamGenerateCredentialReport, "ReportInProgress", $"the credential report was not complete after {poll} polls", null, generated.RequestId);
+                }
+
+                await Task.Delay(Clients.Options.CredentialReportPollInterval, Clients.Time, cancellationToken).ConfigureAwait(false);
+            }
+
+            var answer = await api.QueryAsync(context, AwsOperations.IamGetCredentialReport, null, cancellationToken).ConfigureAwait(false);
+            var content = answer.Body["Content"]?.GetValue<string>()
+                ?? throw new AwsApiException(AwsOperations.IamGetCredentialReport, AwsApiException.MalformedResponse, "the answer has no Content", null, answer.RequestId);
+            string csv;
+            try
+            {
+                csv = Encoding.UTF8.GetString(Convert.FromBase64String(content));
+            }
+            catch (FormatException e)
+            {
+                throw new AwsApiException(AwsOperations.IamGetCredentialReport, AwsApiException.MalformedResponse, "Content is not base64: " + e.Message, null, answer.RequestId, e);
+            }
+
+            var payload = new JsonObject
+            {
+                ["GeneratedTime"] = answer.Body["GeneratedTime"]?.DeepClone(),
+                ["ReportFormat"] = answer.Body["ReportFormat"]?.DeepClone(),
+                ["collectedAt"] = AwsJson.Time(answer.AnsweredAt),
+                ["rows"] = CredentialReportCsv.Parse(csv),
+            };
+            result.Records.Add(Record(AwsKinds.IamCredentialReport, AwsArn.AccountRoot(session.AccountId), Global, payload, "iam", answer.Endpoint, answer.RequestId, answer.AnsweredAt, AwsOperations.IamGenerateCredentialReport, AwsOperations.IamGetCredentialReport));
+        }
+        catch (AwsApiException e)
+        {
+            result.Errors.Add(Error(e, Global, null, AwsKinds.IamCredentialReport));
+        }
+    }
+
+    private async Task PasswordPolicyAsync(AwsSession session, AwsCallContext context, CollectionResult result, CancellationToken cancellationToken)
+    {
+        var op = AwsOperations.IamGetAccountPasswordPolicy;
+        try
+        {
+            var answer = await Clients.Api.QueryAsync(context, op, null, cancellationToken).ConfigureAwait(false);
+            var payload = new JsonObject { ["PasswordPolicyPresent"] = true, ["PasswordPolicy"] = answer.Body["PasswordPolicy"]?.DeepClone() };
+            result.Records.Add(Record(AwsKinds.IamPasswordPolicy, AwsArn.AccountRoot(session.AccountId), Global, payload, "iam", answer.Endpoint, answer.RequestId, answer.AnsweredAt, op));
+        }
+        catch (AwsApiException e) when (e.Code == "NoSuchEntity")
+        {
+            // No policy is a finding (AWS defaults apply), not a collection gap.
+            var payload = new JsonObject { ["PasswordPolicyPresent"] = false, ["NoSuchEntity"] = new JsonObject { ["message"] = e.AwsMessage } };
+            var endpoint = Clients.Endpoints.Resolve(AwsService.Iam, AwsService.GlobalSigningRegion);
+            result.Records.Add(Record(AwsKinds.IamPasswordPolicy, AwsArn.AccountRoot(session.AccountId), Global, payload, "iam", endpoint, e.RequestId, Clients.Time.GetUtcNow(), op));
+        }
+        catch (AwsApiException e)
+        {
+            result.Errors.Add(Error(e, Global, null, AwsKinds.IamPasswordPolicy));
+        }
+    }
+
+    private async Task AccountSummaryAsync(AwsSession session, AwsCallContext context, CollectionResult result, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var answer = await Clients.Api.QueryAsync(context, AwsOperations.IamGetAccountSummary, null, cancellationToken).ConfigureAwait(false);
+            result.Records.Add(Record(AwsKinds.IamAccountSummary, AwsArn.AccountRoot(session.AccountId), Global, answer.Body, "iam", answer.Endpoint, answer.RequestId, answer.AnsweredAt, AwsOperations.IamGetAccountSummary));
+        }
+        catch (AwsApiException e)
+        {
+            result.Errors.Add(Error(e, Global, null, AwsKinds.IamAccountSummary));
+        }
+    }
+
+    private async Task PoliciesAsync(AwsCallContext context, CollectionResult result, CancellationToken cancellationToken)
+    {
+        var api = Clients.Api;
+        var scopes = new[]
+        {
+            new Dictionary<string, string> { ["Scope"] = "Local" },
+            new Dictionary<string, string> { ["Scope"] = "AWS", ["OnlyAttached"] = "true" },
+        };
+        foreach (var scope in scopes)
+        {
+            AwsListAnswer list;
+            try
+            {
+                list = await api.QueryListAsync(context, AwsOperations.IamListPolicies, scope, "Policies", cancellationToken).ConfigureAwait(false);
+            }
+            catch (AwsApiException e)
+            {
+                result.Errors.Add(Error(e, Global, null, AwsKinds.IamPolicy));
+                continue;
+            }
+
+            foreach (var item in list.Items.OfType<JsonObject>())
+            {
+                var arn = item["Arn"]?.GetValue<string>();
+                if (arn is null)
+                {
+                    continue;
+                }
+
+                var payload = (JsonObject)item.DeepClone();
+                payload["Scope"] = scope["Scope"];
+                var at = list.Last.AnsweredAt;
+                string? requestId = list.Last.RequestId;
+                payload["PolicyVersion"] = await SectionAsync(async () =>
+                {
+                    var version = await api.QueryAsync(context, AwsOperations.IamGetPolicyVersion, new Dictionary<string, string>
+                    {
+                        ["PolicyArn"] = arn,
+                        ["VersionId"] = item["DefaultVersionId"]?.GetValue<string>() ?? "v1",
+                    }, cancellationToken).ConfigureAwait(false);
+                    at = version.AnsweredAt;
+                    requestId = version.RequestId;
+                    var policyVersion = version.Body["PolicyVersion"] as JsonObject ?? new JsonObject();
+                    var copy = (JsonObject)policyVersion.DeepClone();
+                    copy["Document"] = PolicyDocument(AwsOperations.IamGetPolicyVersion, policyVersion["Document"]?.GetValue<string>(), version.RequestId);
+                    return copy;
+                }).ConfigureAwait(false);
+                result.Records.Add(Record(AwsKinds.IamPolicy, arn, Global, payload, "iam", list.Last.Endpoint, requestId, at, AwsOperations.IamListPolicies, AwsOperations.IamGetPolicyVersion));
+            }
+        }
+    }
+
+    /// <summary>IAM returns policy documents URL-encoded; the stored evidence is the decoded JSON.</summary>
+    internal static JsonNode PolicyDocument(AwsOperation operation, string? encoded, string? requestId)
+    {
+        if (string.IsNullOrEmpty(encoded))
+        {
+            throw new AwsApiException(operation, AwsApiException.MalformedResponse, "the policy version has no Document", null, requestId);
+        }
+
+        try
+        {
+            return JsonNode.Parse(Uri.UnescapeDataString(encoded))
+                ?? throw new AwsApiException(operation, AwsApiException.MalformedResponse, "the policy document is empty", null, requestId);
+        }
+        catch (JsonException e)
+        {
+            throw new AwsApiException(operation, AwsApiException.MalformedResponse, "the policy document is not JSON: " + e.Message, null, requestId, e);
+        }
+    }
+
+    private async Task UsersAsync(AwsCallContext context, CollectionResult result, CancellationToken cancellationToken)
+    {
+        var api = Clients.Api;
+        AwsListAnswer users;
+        try
+        {
+            users = await api.QueryListAsync(context, AwsOperations.IamListUsers, null, "Users", cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsApiException e)
+        {
+            result.Errors.Add(Error(e, Global, null, AwsKinds.IamUser));
+            return;
+        }
+
+        foreach (var user in users.Items.OfType<JsonObject>())
+        {
+            var name = user["UserName"]?.GetValue<string>();
+            var arn = user["Arn"]?.GetValue<string>();
+            if (name is null || arn is null)
+            {
+                continue;
+            }
+
+            var payload = new JsonObject { ["User"] = user.DeepClone() };
+            var parameters = new Dictionary<string, string> { ["UserName"] = name };
+            var at = users.Last.AnsweredAt;
+            payload["AttachedPolicies"] = await SectionAsync(async () =>
+            {
+                var attached = await api.QueryListAsync(context, AwsOperations.IamListAttachedUserPolicies, parameters, "AttachedPolicies", cancellationToken).ConfigureAwait(false);
+                at = attached.Last.AnsweredAt;
+                return new JsonObject { ["AttachedPolicies"] = new JsonArray(attached.Items.Select(i => i?.DeepClone()).ToArray()) };
+            }).ConfigureAwait(false);
+            payload["InlinePolicies"] = await SectionAsync(async () =>
+            {
+                var inline = await api.QueryListAsync(context, AwsOperations.IamListUserPolicies, parameters, "PolicyNames", cancellationToken).ConfigureAwait(false);
+                at = inline.Last.AnsweredAt;
+                return new JsonObject { ["PolicyNames"] = new JsonArray(inline.Items.Select(i => i?.DeepClone()).ToArray()) };
+            }).ConfigureAwait(false);
+            result.Records.Add(Record(AwsKinds.IamUser, arn, Global, payload, "iam", users.Last.Endpoint, users.Last.RequestId, at, AwsOperations.IamListUsers, AwsOperations.IamListAttachedUserPolicies, AwsOperations.IamListUserPolicies));
+        }
+    }
+}
+
+/// <summary>The credential report's CSV as JSON rows keyed by its header (values kept as text).</summary>
+internal static class CredentialReportCsv
+{
+    public static JsonArray Parse(string csv)
+    {
+        var lines = csv.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var rows = new JsonArray();
+        if (lines.Length == 0)
+        {
+            return rows;
+        }
+
+        var header = lines[0].Split(',');
+        foreach (var line in lines.Skip(1))
+        {
+            var cells = line.Split(',');
+            var row = new JsonObject();
+            for (var i = 0; i < header.Length; i++)
+            {
+                row[header[i].Trim()] = i < cells.Length ? cells[i].Trim() : null;
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+}

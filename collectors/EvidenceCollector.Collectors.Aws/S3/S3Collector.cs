@@ -1,0 +1,188 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using EvidenceCollector.Collection;
+using EvidenceCollector.Collectors.Aws.Api;
+using EvidenceCollector.Collectors.Aws.Collection;
+using EvidenceCollector.Model;
+using Microsoft.Extensions.Logging;
+
+namespace EvidenceCollector.Collectors.Aws.S3;
+
+/// <summary>
+/// S3 (global): ListBuckets, then per bucket its region and the settings the checks judge (default encryption,
+/// public access block, ACL, versioning, server access logging, policy, object lock), each a payload section;
+/// "not configured" answers (an error code or a bare 404) become <c>{"Configured": false}</c>. Plus the account's
+/// public access block from S3 Control.
+/// </summary>
+public sealed class S3Collector(AwsClients clients, ILogger<S3Collector> logger) : AwsCollectorBase(clients, logger)
+{
+    public override CollectorDescriptor Descriptor { get; } = new(Provider.Aws, "aws.s3", "s3", true, [AwsKinds.S3Bucket, AwsKinds.S3AccountPublicAccessBlock]);
+
+    protected override async Task CollectAsync(AwsSession session, string region, CollectionResult result, CancellationToken cancellationToken)
+    {
+        await AccountPublicAccessBlockAsync(session, result, cancellationToken).ConfigureAwait(false);
+        await BucketsAsync(session, result, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task AccountPublicAccessBlockAsync(AwsSession session, CollectionResult result, CancellationToken cancellationToken)
+    {
+        var op = AwsOperations.S3ControlGetPublicAccessBlock;
+        var home = Clients.Options.HomeRegion;
+        try
+        {
+            var answer = await Clients.Api.RestXmlGetAsync(session.In(home), op, "/v20180820/configuration/publicAccessBlock", cancellationToken).ConfigureAwait(false);
+            var payload = new JsonObject { ["Configured"] = true, ["PublicAccessBlockConfiguration"] = answer.Body["PublicAccessBlockConfiguration"]?.DeepClone() };
+            result.Records.Add(Record(AwsKinds.S3AccountPublicAccessBlock, AwsArn.AccountRoot(session.AccountId), Global, payload, "s3control", answer.Endpoint, answer.RequestId, answer.AnsweredAt, op));
+        }
+        catch (AwsApiException e) when (e.Code == "NoSuchPublicAccessBlockConfiguration")
+        {
+            var payload = new JsonObject { ["Configured"] = false };
+            result.Records.Add(Record(AwsKinds.S3AccountPublicAccessBlock, AwsArn.AccountRoot(session.AccountId), Global, payload, "s3control", Clients.Endpoints.Resolve(AwsService.S3Control, home), e.RequestId, Clients.Time.GetUtcNow(), op));
+        }
+        catch (AwsApiException e)
+        {
+            result.Errors.Add(Error(e, Global, null, AwsKinds.S3AccountPublicAccessBlock));
+        }
+    }
+
+    private async Task BucketsAsync(AwsSession session, CollectionResult result, CancellationToken cancellationToken)
+    {
+        var home = Clients.Options.HomeRegion;
+        using var client = Clients.S3(session.Credentials, home);
+        var buckets = new List<S3Bucket>();
+        SdkAnswer<ListBucketsResponse> last;
+        try
+        {
+            string? token = null;
+            do
+            {
+                var request = new ListBucketsRequest { ContinuationToken = token };
+                last = await Clients.CallAsync(AwsOperations.S3ListBuckets, AwsService.S3, home, ct => client.ListBucketsAsync(request, ct), cancellationToken).ConfigureAwait(false);
+                buckets.AddRange(last.Response.Buckets ?? []);
+                token = string.IsNullOrEmpty(last.Response.ContinuationToken) || last.Response.ContinuationToken == token ? null : last.Response.ContinuationToken;
+            }
+            while (token is not null);
+        }
+        catch (AwsApiException e)
+        {
+            result.Errors.Add(Error(e, Global, null, AwsKinds.S3Bucket));
+            return;
+        }
+
+        var regional = new Dictionary<string, AmazonS3Client>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var bucket in buckets)
+            {
+                await BucketAsync(session, client, regional, bucket, last, result, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            foreach (var c in regional.Values)
+            {
+                c.Dispose();
+            }
+        }
+    }
+
+    private async Task BucketAsync(AwsSession session, AmazonS3Client homeClient, Dictionary<string, AmazonS3Client> regional, S3Bucket bucket, SdkAnswer<ListBucketsResponse> list, CollectionResult result, CancellationToken cancellationToken)
+    {
+        var name = bucket.BucketName;
+        var home = Clients.Options.HomeRegion;
+        var payload = new JsonObject { ["Bucket"] = AwsJson.ToObject(bucket) };
+        var at = list.AnsweredAt;
+        string region = home;
+        string recordRegion = Global;
+        try
+        {
+            var location = await Clients.CallAsync(AwsOperations.S3GetBucketLocation, AwsService.S3, home, ct => homeClient.GetBucketLocationAsync(new GetBucketLocationRequest { BucketName = name }, ct), cancellationToken).ConfigureAwait(false);
+            var constraint = location.Response.Location?.Value;
+            region = string.IsNullOrEmpty(constraint) ? "us-east-1" : constraint == "EU" ? "eu-west-1" : constraint;
+            recordRegion = region;
+            payload["Location"] = new JsonObject { ["LocationConstraint"] = constraint ?? string.Empty, ["Region"] = region };
+        }
+        catch (AwsApiException e)
+        {
+            payload["Location"] = AwsJson.SectionError(e);
+        }
+
+        if (!regional.TryGetValue(region, out var client))
+        {
+            client = region == home ? homeClient : Clients.S3(session.Credentials, region);
+            if (region != home)
+            {
+                regional[region] = client;
+            }
+        }
+
+        async Task<JsonObject> Section<T>(AwsOperation op, Func<CancellationToken, Task<T>> call, Func<T, JsonObject> map, params string[] notConfiguredCodes)
+            where T : AmazonWebServiceResponse
+        {
+            try
+            {
+                var answer = await Clients.CallAsync(op, AwsService.S3, region, call, cancellationToken).ConfigureAwait(false);
+                at = answer.AnsweredAt;
+
+                // The .NET SDK answers some "not configured" cases with a 404 status instead of an exception.
+                if (answer.Response.HttpStatusCode == HttpStatusCode.NotFound)
+                {
+                    return new JsonObject { ["Configured"] = false };
+                }
+
+                return map(answer.Response);
+            }
+            catch (AwsApiException e) when (notConfiguredCodes.Contains(e.Code, StringComparer.Ordinal))
+            {
+                return new JsonObject { ["Configured"] = false, ["Code"] = e.Code };
+            }
+            catch (AwsApiException e)
+            {
+                return AwsJson.SectionError(e);
+            }
+        }
+
+        payload["Encryption"] = await Section(AwsOperations.S3GetBucketEncryption, ct => client.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = name }, ct),
+            r => new JsonObject { ["Configured"] = r.ServerSideEncryptionConfiguration is not null, ["ServerSideEncryptionConfiguration"] = AwsJson.ToNode(r.ServerSideEncryptionConfiguration) },
+            "ServerSideEncryptionConfigurationNotFoundError").ConfigureAwait(false);
+        payload["PublicAccessBlock"] = await Section(AwsOperations.S3GetPublicAccessBlock, ct => client.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = name }, ct),
+            r => new JsonObject { ["Configured"] = r.PublicAccessBlockConfiguration is not null, ["PublicAccessBlockConfiguration"] = AwsJson.ToNode(r.PublicAccessBlockConfiguration) },
+            "NoSuchPublicAccessBlockConfiguration").ConfigureAwait(false);
+        payload["Acl"] = await Section(AwsOperations.S3GetBucketAcl, ct => client.GetBucketAclAsync(new GetBucketAclRequest { BucketName = name }, ct),
+            r => new JsonObject { ["Owner"] = AwsJson.ToNode(r.Owner), ["Grants"] = AwsJson.ToNode(r.Grants ?? []) }).ConfigureAwait(false);
+        payload["Versioning"] = await Section(AwsOperations.S3GetBucketVersioning, ct => client.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = name }, ct),
+            r => AwsJson.ToObject(r.VersioningConfig ?? new S3BucketVersioningConfig())).ConfigureAwait(false);
+        payload["Logging"] = await Section(AwsOperations.S3GetBucketLogging, ct => client.GetBucketLoggingAsync(new GetBucketLoggingRequest { BucketName = name }, ct),
+            r => AwsJson.ToObject(r.BucketLoggingConfig ?? new S3BucketLoggingConfig())).ConfigureAwait(false);
+        payload["Policy"] = await Section(AwsOperations.S3GetBucketPolicy, ct => client.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = name }, ct),
+            r => PolicySection(r.Policy), "NoSuchBucketPolicy").ConfigureAwait(false);
+        payload["ObjectLock"] = await Section(AwsOperations.S3GetObjectLockConfiguration, ct => client.GetObjectLockConfigurationAsync(new GetObjectLockConfigurationRequest { BucketName = name }, ct),
+            r => new JsonObject { ["Configured"] = r.ObjectLockConfiguration is not null, ["ObjectLockConfiguration"] = AwsJson.ToNode(r.ObjectLockConfiguration) },
+            "ObjectLockConfigurationNotFoundError").ConfigureAwait(false);
+
+        result.Records.Add(Record(AwsKinds.S3Bucket, $"arn:aws:s3:::{name}", recordRegion, payload, "s3", list.Endpoint, list.RequestId, at,
+            AwsOperations.S3ListBuckets, AwsOperations.S3GetBucketLocation, AwsOperations.S3GetBucketEncryption, AwsOperations.S3GetPublicAccessBlock, AwsOperations.S3GetBucketAcl,
+            AwsOperations.S3GetBucketVersioning, AwsOperations.S3GetBucketLogging, AwsOperations.S3GetBucketPolicy, AwsOperations.S3GetObjectLockConfiguration));
+    }
+
+    private static JsonObject PolicySection(string? policy)
+    {
+        if (string.IsNullOrEmpty(policy))
+        {
+            return new JsonObject { ["Configured"] = false };
+        }
+
+        try
+        {
+            return new JsonObject { ["Configured"] = true, ["Policy"] = JsonNode.Parse(policy) };
+        }
+        catch (JsonException e)
+        {
+            return new JsonObject { ["error"] = new JsonObject { ["code"] = AwsApiException.MalformedResponse, ["message"] = "the bucket policy is not JSON: " + e.Message } };
+        }
+    }
+}
