@@ -47,7 +47,7 @@ public sealed class PipelineRunner
     private readonly MappingTable _mapping;
     private readonly ResiliencePipelineProvider<string> _resilience;
     private readonly PipelineOptions _options;
-    private readonly SigningOptions _signing;
+    private readonly ISignerSource _signers;
     private readonly RunEnvironment _environment;
     private readonly TimeProvider _time;
     private readonly ILogger<PipelineRunner> _logger;
@@ -59,7 +59,7 @@ public sealed class PipelineRunner
         MappingTable mapping,
         ResiliencePipelineProvider<string> resilience,
         IOptions<PipelineOptions> options,
-        IOptions<SigningOptions> signing,
+        ISignerSource signers,
         RunEnvironment environment,
         TimeProvider time,
         ILogger<PipelineRunner> logger)
@@ -70,7 +70,7 @@ public sealed class PipelineRunner
         _mapping = mapping;
         _resilience = resilience;
         _options = options.Value;
-        _signing = signing.Value;
+        _signers = signers;
         _environment = environment;
         _time = time;
         _logger = logger;
@@ -230,7 +230,7 @@ public sealed class PipelineRunner
         // 5. Seal.
         cancellationToken.ThrowIfCancellationRequested();
         progress.Phase("sealing");
-        var (signer, previous) = SignerFactory.Resolve(store, _signing);
+        var (signer, previous) = _signers.Resolve(store);
         var seal = writer.Seal(findings, controls, signer, previous);
         Log.RunSealed(_logger, writer.RunId, seal.Sequence, seal.Findings, seal.Evidence, seal.ManifestHash);
         return new RunOutcome(writer.RunId, RunStatus.Sealed, null, seal, findings, controls, writer.TargetReports, unmapped);

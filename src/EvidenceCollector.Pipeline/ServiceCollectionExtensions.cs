@@ -37,6 +37,7 @@ public static class ServiceCollectionExtensions
             builder.AddTimeout(options.CollectorTimeout);
         });
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISignerSource>(sp => new LocalKeySignerSource(sp.GetRequiredService<IOptions<SigningOptions>>().Value));
         services.AddSingleton<PipelineRunner>();
         return services;
     }

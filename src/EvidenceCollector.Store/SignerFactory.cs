@@ -35,3 +35,15 @@ public static class SignerFactory
         return (signer, previous);
     }
 }
+
+/// <summary>Where the pipeline gets its signer for a store: the local key today, a cloud KMS / Key Vault later.</summary>
+public interface ISignerSource
+{
+    (ISigner Signer, ISigner? Previous) Resolve(EvidenceStore store);
+}
+
+/// <summary>The local PEM key (configured or generated in the data folder).</summary>
+public sealed class LocalKeySignerSource(SigningOptions options) : ISignerSource
+{
+    public (ISigner Signer, ISigner? Previous) Resolve(EvidenceStore store) => SignerFactory.Resolve(store, options);
+}

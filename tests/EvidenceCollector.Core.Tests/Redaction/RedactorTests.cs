@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using EvidenceCollector.Redaction;
+
+namespace EvidenceCollector.Core.Tests.Redaction;
+
+public sealed class RedactorTests
+{
+    private const string SecretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+    [Fact]
+    public void Redact_SecretsByKeyNameValueAndTag_RemovesEverySecret()
+    {
+        var token = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDn" + new string('A', 120);
+        var payload = JsonNode.Parse($$"""
+            {
+              "AccessKeyId": "AKIAIOSFODNN7EXAMPLE",
+              "SecretAccessKey": "{{SecretKey}}",
+              "Tags": [
+                { "Key": "db_password", "Value": "hunter2" },
+                { "Key": "note", "Value": "use {{SecretKey}} to log in" },
+                { "Key": "conn", "Value": "Server=db;User Id=sa;Password=P@ssw0rd!;" },
+                { "Key": "storage", "Value": "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=abc123def456ghi789==;EndpointSuffix=core.windows.net" }
+              ],
+              "SessionToken": "{{token}}",
+              "Description": "token {{token}}",
+              "Url": "https://bucket.s3.amazonaws.com/o?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20260101&X-Amz-Signature=abcdef0123456789",
+              "Sas": "https://acct.blob.core.windows.net/c?sv=2022-11-02&sig=Zm9vYmFy%3D&se=2026",
+              "Key": "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----",
+              "Jdbc": "postgres://admin:s3cr3t@db.example.com:5432/app"
+            }
+            """)!;
+        var text = Redactor.Redact(payload)!.ToJsonString();
+
+        foreach (var secret in new[] { SecretKey, "hunter2", "P@ssw0rd!", "abc123def456ghi789", token, "abcdef0123456789", "Zm9vYmFy", "MIIEpAIBAAKCAQEA", "s3cr3t" })
+        {
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("AKIAIOSFODNN7EXAMPLE", text, StringComparison.Ordinal);
+        Assert.Contains("Server=db", text, StringComparison.Ordinal);
+        Assert.Contains("AccountName=acct", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Redact_ConfigurationFacts_AreKept()
+    {
+        var payload = JsonNode.Parse("""
+            {
+              "password_enabled": "true", "PasswordLastUsed": "2026-01-01T00:00:00Z", "MinimumPasswordLength": 14,
+              "RequireSymbols": true, "Arn": "arn:aws:iam::123456789012:user/alice",
+              "KeyId": "1234abcd-12ab-34cd-56ef-1234567890ab", "Digest": "0123456789abcdef0123456789abcdef01234567",
+              "PolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%7D"
+            }
+            """)!;
+        var before = payload.ToJsonString();
+        Assert.Equal(before, Redactor.Redact(payload)!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("db_password", true)]
+    [InlineData("ClientSecret", true)]
+    [InlineData("connectionString", true)]
+    [InlineData("password_enabled", false)]
+    [InlineData("PasswordLastUsed", false)]
+    [InlineData("access_key_1_active", false)]
+    [InlineData("AccessKeyId", false)]
+    public void IsSensitiveName_Name_Classified(string name, bool sensitive)
+    {
+        Assert.Equal(sensitive, Redactor.IsSensitiveName(name));
+    }
+}

@@ -1,0 +1,164 @@
+using System.Text.Json.Nodes;
+using EvidenceCollector.Checks;
+using EvidenceCollector.Collection;
+using EvidenceCollector.Model;
+
+namespace EvidenceCollector.TestHost;
+
+/// <summary>
+/// A provider made for tests of the spine: a planner over fixed accounts and regions, a widget collector
+/// whose behaviour each test sets, and two checks over widgets. Real store, real pipeline, no cloud.
+/// </summary>
+public sealed class TestPlanner(IReadOnlyList<string> accounts, IReadOnlyList<string> regions, IReadOnlyList<string>? skippedRegions = null) : ITargetPlanner
+{
+    public Provider Provider => Provider.Aws;
+
+    public Task<TargetPlan> PlanAsync(RunScope scope, CancellationToken cancellationToken)
+    {
+        var plan = new TargetPlan();
+        foreach (var account in accounts)
+        {
+            plan.Targets.Add(new PlannedTarget(new Target(Provider.Aws, account, Target.Global), TargetOutcome.Evaluated, null, null));
+            foreach (var region in regions)
+            {
+                plan.Targets.Add(new PlannedTarget(new Target(Provider.Aws, account, region), TargetOutcome.Evaluated, null, null));
+            }
+
+            foreach (var region in skippedRegions ?? [])
+            {
+                plan.Targets.Add(new PlannedTarget(new Target(Provider.Aws, account, region), TargetOutcome.Skipped, $"region {region} is not enabled for account {account}", null));
+            }
+        }
+
+        return Task.FromResult(plan);
+    }
+}
+
+/// <summary>What the widget collector does on one target.</summary>
+public sealed class WidgetBehaviour
+{
+    /// <summary>Widgets per (account, region): name → encrypted.</summary>
+    public Dictionary<(string Account, string Region), Dictionary<string, bool>> Widgets { get; } = new();
+
+    /// <summary>(account, region) pairs where listing fails with this code.</summary>
+    public Dictionary<(string Account, string Region), string> ListErrors { get; } = new();
+
+    /// <summary>(account, region) pairs where the collector throws.</summary>
+    public HashSet<(string Account, string Region)> Throws { get; } = [];
+
+    /// <summary>When set, the collector waits on this before answering (to test cancellation, crashes and overlap).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    public Action? OnCollect { get; set; }
+
+    public int InFlight;
+    public int MaxInFlight;
+}
+
+public sealed class WidgetCollector(WidgetBehaviour behaviour, TimeProvider time) : ICollector
+{
+    public const string Kind = "aws.test.widget";
+
+    public CollectorDescriptor Descriptor { get; } = new(Provider.Aws, "aws.test", "test", false, [Kind]);
+
+    public async Task<CollectionResult> CollectAsync(CollectionContext context, CancellationToken cancellationToken)
+    {
+        var now = Interlocked.Increment(ref behaviour.InFlight);
+        int seen;
+        while ((seen = behaviour.MaxInFlight) < now && Interlocked.CompareExchange(ref behaviour.MaxInFlight, now, seen) != seen)
+        {
+        }
+
+        try
+        {
+            behaviour.OnCollect?.Invoke();
+            var key = (context.Target.Account, context.Target.Region);
+            var result = new CollectionResult();
+            if (behaviour.Widgets.TryGetValue(key, out var widgets))
+            {
+                foreach (var (name, encrypted) in widgets)
+                {
+                    result.Records.Add(new EvidenceRecord(
+                        Kind,
+                        $"arn:aws:test:{key.Region}:{key.Account}:widget/{name}",
+                        key.Region,
+                        new JsonObject { ["Name"] = name, ["Encrypted"] = encrypted, ["Tags"] = new JsonArray(new JsonObject { ["Key"] = "db_password", ["Value"] = "hunter2-very-secret" }) },
+                        new Provenance("test", ["ListWidgets"], "https://test.example", $"req-{name}", time.GetUtcNow())));
+                }
+            }
+
+            if (behaviour.Gate is { } gate)
+            {
+                await gate.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (behaviour.Throws.Contains(key))
+            {
+                throw new InvalidOperationException($"widget service exploded in {key.Region}");
+            }
+
+            if (behaviour.ListErrors.TryGetValue(key, out var code))
+            {
+                result.Errors.Add(new CollectionError([Kind], key.Region, null, code, $"User is not authorized to perform: test:ListWidgets in {key.Region}", "ListWidgets"));
+            }
+
+            return result;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref behaviour.InFlight);
+        }
+    }
+}
+
+public sealed class WidgetEncryptedCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.test.widget_encrypted", "Widgets are encrypted", Severity.High, "Widget",
+        "Unencrypted widgets leak.", "Encrypt the widget.", [WidgetCollector.Kind]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        input.OfKind(WidgetCollector.Kind).Select(w => CheckResult.Of(w, w.Payload.Bool("Encrypted") == true, "widget is encrypted", "widget is not encrypted"));
+}
+
+public sealed class WidgetNamedCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.test.widget_named", "Widgets have names", Severity.Low, "Widget",
+        "Unnamed widgets cannot be owned.", "Name the widget.", [WidgetCollector.Kind]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        input.OfKind(WidgetCollector.Kind).Select(w => CheckResult.Of(w, !string.IsNullOrEmpty(w.Payload.Str("Name")), "widget is named", "widget has no name"));
+}
+
+/// <summary>Writes a mapping folder: the shipped catalogue plus rows for the test checks.</summary>
+public static class TestMappings
+{
+    public static string Write(string directory, string repositoryMappings)
+    {
+        var folder = Path.Combine(directory, "iso27001-2022");
+        Directory.CreateDirectory(folder);
+        File.Copy(Path.Combine(repositoryMappings, "iso27001-2022", "annex-a.csv"), Path.Combine(folder, "annex-a.csv"), overwrite: true);
+        File.Copy(Path.Combine(repositoryMappings, "iso27001-2022", "crosswalk-2013.csv"), Path.Combine(folder, "crosswalk-2013.csv"), overwrite: true);
+        File.WriteAllText(Path.Combine(folder, "check-controls.csv"),
+            "check_id,control_id,rationale\n" +
+            "aws.test.widget_encrypted,A.8.24,Encryption of widgets is use of cryptography\n" +
+            "aws.test.widget_named,A.5.9,Named widgets are inventoried assets\n");
+        return directory;
+    }
+
+    /// <summary>The repository's mappings/ folder, found from the test's output directory.</summary>
+    public static string RepositoryMappings()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "mappings", "iso27001-2022", "annex-a.csv");
+            if (File.Exists(candidate) && File.Exists(Path.Combine(dir.FullName, "EvidenceCollector.sln")))
+            {
+                return Path.Combine(dir.FullName, "mappings");
+            }
+        }
+
+        throw new InvalidOperationException("repository mappings/ folder not found above " + AppContext.BaseDirectory);
+    }
+}
