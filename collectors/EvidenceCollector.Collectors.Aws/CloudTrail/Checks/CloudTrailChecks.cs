@@ -1,0 +1,141 @@
+using System.Text.Json;
+using EvidenceCollector.Checks;
+using EvidenceCollector.Collectors.Aws.Checks;
+using EvidenceCollector.Model;
+
+namespace EvidenceCollector.Collectors.Aws.CloudTrail.Checks;
+
+internal static class Trails
+{
+    /// <summary>Trails judged in their home region (shadow copies in other regions are skipped).</summary>
+    public static IEnumerable<CheckResult> Home(CheckInput input, string[] sections, Func<EvidenceItem, JsonElement, CheckResult> judge) =>
+        CheckSupport.Each(input, AwsKinds.CloudTrailTrail, sections, item =>
+            item.Payload.Bool("IsShadow") == true || item.Payload.Prop("Trail") is not { } trail ? null : judge(item, trail));
+
+    /// <summary>True when the selectors log both read and write management events.</summary>
+    public static bool LogsAllManagementEvents(JsonElement selectors)
+    {
+        if (selectors.Array("EventSelectors").Any(s => s.Bool("IncludeManagementEvents") == true && (s.Str("ReadWriteType") ?? "All") == "All"))
+        {
+            return true;
+        }
+
+        return selectors.Array("AdvancedEventSelectors").Any(s =>
+        {
+            var fields = s.Array("FieldSelectors").ToList();
+            var management = fields.Any(f => f.Str("Field") == "eventCategory" && CheckSupport.Strings(f.Prop("Equals")).Contains("Management"));
+            var readOnlyFilter = fields.Any(f => f.Str("Field") == "readOnly");
+            return management && !readOnlyFilter;
+        });
+    }
+}
+
+public sealed class MultiRegionTrailCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.cloudtrail.multi_region_trail_logging", "A multi-region trail logs all management events", Severity.High, "AwsAccount",
+        "Without a logging multi-region trail that records read and write management events, API activity in some regions goes unrecorded.",
+        "Create (or fix) a multi-region trail with management events Read+Write and start logging.",
+        [AwsKinds.CloudTrailTrail]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input)
+    {
+        var items = input.OfKind(AwsKinds.CloudTrailTrail).ToList();
+        var id = AwsArn.AccountRoot(input.Account);
+        var home = items.Where(i => i.Payload.Bool("IsShadow") != true && i.Payload.Path("Trail") is { } t && t.Bool("IsMultiRegionTrail") == true).ToList();
+        var good = home.Where(i => i.Payload.SectionError("Status") is null && i.Payload.SectionError("EventSelectors") is null
+            && i.Payload.Path("Status")?.Bool("IsLogging") == true
+            && i.Payload.Path("EventSelectors") is { } s && Trails.LogsAllManagementEvents(s)).ToList();
+        if (good.Count > 0)
+        {
+            yield return CheckSupport.Result(id, Target.Global, FindingStatus.Pass, $"multi-region trail {good[0].Payload.Path("Trail")?.Str("Name")} logs all management events", good);
+            yield break;
+        }
+
+        var errored = home.Where(i => i.Payload.SectionError("Status") is not null || i.Payload.SectionError("EventSelectors") is not null).ToList();
+        var unseen = items.Where(i => i.Payload.Bool("IsShadow") == true && i.Payload.Path("Trail")?.Bool("IsMultiRegionTrail") == true)
+            .Where(s => !home.Any(h => h.ResourceId == s.ResourceId)).ToList();
+        if (errored.Count > 0 || unseen.Count > 0)
+        {
+            yield return CheckSupport.Result(id, Target.Global, FindingStatus.Error,
+                "no qualifying trail found, but the status or selectors of some multi-region trails could not be read (or their home region was not collected)", errored.Concat(unseen));
+            yield break;
+        }
+
+        yield return CheckSupport.Result(id, Target.Global, FindingStatus.Fail,
+            items.Count == 0 ? "the account has no CloudTrail trail" : "no multi-region trail is logging read and write management events", items);
+    }
+}
+
+public sealed class TrailLoggingCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.cloudtrail.trail_logging", "Trails are logging", Severity.High, "AwsCloudTrailTrail",
+        "A stopped trail records nothing; the audit trail has a gap.", "Start logging on the trail (StartLogging).",
+        [AwsKinds.CloudTrailTrail]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        Trails.Home(input, ["Status"], (item, _) => CheckResult.Of(item, item.Payload.Path("Status")?.Bool("IsLogging") == true, "the trail is logging", "the trail is not logging"));
+}
+
+public sealed class LogFileValidationCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.cloudtrail.log_file_validation_enabled", "Trail log file validation is enabled", Severity.Medium, "AwsCloudTrailTrail",
+        "Digest files let an investigator prove that log files were not altered or deleted after delivery.",
+        "Enable log file validation on the trail.", [AwsKinds.CloudTrailTrail]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        Trails.Home(input, [], (item, trail) => CheckResult.Of(item, trail.Bool("LogFileValidationEnabled") == true, "log file validation enabled", "log file validation disabled"));
+}
+
+public sealed class TrailKmsEncryptionCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.cloudtrail.kms_encryption_enabled", "Trail logs are encrypted with KMS", Severity.Medium, "AwsCloudTrailTrail",
+        "SSE-KMS adds a key policy in front of the audit logs and records every decryption.",
+        "Configure a KMS key on the trail (KmsKeyId).", [AwsKinds.CloudTrailTrail]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        Trails.Home(input, [], (item, trail) => CheckResult.Of(item, !string.IsNullOrEmpty(trail.Str("KmsKeyId")), "logs encrypted with a KMS key", "logs not encrypted with a KMS key"));
+}
+
+public sealed class TrailCloudWatchLogsCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.cloudtrail.cloudwatch_logs_delivery", "Trails deliver to CloudWatch Logs", Severity.Low, "AwsCloudTrailTrail",
+        "Delivery to CloudWatch Logs enables near-real-time monitoring and alarms on API activity.",
+        "Configure CloudWatchLogsLogGroupArn and a delivery role on the trail.", [AwsKinds.CloudTrailTrail]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        Trails.Home(input, [], (item, trail) => CheckResult.Of(item, !string.IsNullOrEmpty(trail.Str("CloudWatchLogsLogGroupArn")), "delivers to CloudWatch Logs", "no CloudWatch Logs delivery"));
+}
+
+public sealed class TrailBucketNotPublicCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.cloudtrail.trail_bucket_not_public", "The trail's S3 bucket is not public", Severity.Critical, "AwsCloudTrailTrail",
+        "Public audit logs disclose the account's activity and may be tampered with.",
+        "Remove public ACL grants and public policy statements from the bucket; enable its public access block.",
+        [AwsKinds.CloudTrailTrail, AwsKinds.S3Bucket, AwsKinds.S3AccountPublicAccessBlock]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input)
+    {
+        var buckets = input.OfKind(AwsKinds.S3Bucket).ToDictionary(b => b.ResourceId, StringComparer.Ordinal);
+        var account = input.OfKind(AwsKinds.S3AccountPublicAccessBlock).FirstOrDefault();
+        return Trails.Home(input, [], (item, trail) =>
+        {
+            var name = trail.Str("S3BucketName");
+            if (name is null || !buckets.TryGetValue($"arn:aws:s3:::{name}", out var bucket))
+            {
+                return CheckResult.NotApplicable(item, $"the trail's bucket {name} is not in this account's evidence");
+            }
+
+            var used = account is null ? new[] { item, bucket } : [item, bucket, account];
+            var exposure = S3.Checks.BucketExposure.Judge(bucket, account);
+            var status = exposure.Error is not null ? FindingStatus.Error : exposure.Public ? FindingStatus.Fail : FindingStatus.Pass;
+            var message = exposure.Error ?? (exposure.Public ? $"trail bucket {name} is public: {exposure.Reason}" : $"trail bucket {name} is not public");
+            return CheckSupport.Result(item.ResourceId, item.Region, status, message, used);
+        });
+    }
+}

@@ -1,0 +1,160 @@
+using System.Text.Json;
+using EvidenceCollector.Checks;
+using EvidenceCollector.Collectors.Aws.Checks;
+using EvidenceCollector.Model;
+
+namespace EvidenceCollector.Collectors.Aws.Config.Checks;
+
+public sealed class RecorderEnabledCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.config.recorder_enabled", "AWS Config records in the region", Severity.Medium, "AwsConfigRecorder",
+        "The configuration recorder keeps the history of resource configurations that configuration management needs.",
+        "Create a configuration recorder and start it (StartConfigurationRecorder).", [AwsKinds.ConfigRecorders]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        CheckSupport.Each(input, AwsKinds.ConfigRecorders, ["Status"], item =>
+        {
+            if (!item.Payload.Array("ConfigurationRecorders").Any())
+            {
+                return CheckResult.Fail(item, "no configuration recorder in the region");
+            }
+
+            var recording = item.Payload.Path("Status").GetValueOrDefault().Array("ConfigurationRecordersStatus")
+                .Any(s => s.Bool("recording") == true && !string.Equals(s.Str("lastStatus"), "FAILURE", StringComparison.OrdinalIgnoreCase));
+            return CheckResult.Of(item, recording, "a recorder is recording", "no recorder is recording successfully");
+        });
+}
+
+public sealed class RecorderAllResourcesCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.config.recorder_all_resource_types", "AWS Config records all supported resource types", Severity.Medium, "AwsConfigRecorder",
+        "A recorder limited to some resource types leaves the rest of the estate without configuration history.",
+        "Set recordingGroup.allSupported to true.", [AwsKinds.ConfigRecorders]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        CheckSupport.Each(input, AwsKinds.ConfigRecorders, [], item =>
+        {
+            var recorders = item.Payload.Array("ConfigurationRecorders").ToList();
+            if (recorders.Count == 0)
+            {
+                return CheckResult.Fail(item, "no configuration recorder in the region");
+            }
+
+            return CheckResult.Of(item, recorders.Any(r => r.Prop("recordingGroup") is { } g && g.Bool("allSupported") == true),
+                "all supported resource types recorded", "the recorder does not record all supported resource types");
+        });
+}
+
+public sealed class DeliveryChannelCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.config.delivery_channel_configured", "AWS Config has a delivery channel", Severity.Low, "AwsConfigRecorder",
+        "Without a delivery channel configuration snapshots and history are not kept outside the service.",
+        "Create a delivery channel to an S3 bucket.", [AwsKinds.ConfigRecorders]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        CheckSupport.Each(input, AwsKinds.ConfigRecorders, ["Delivery"], item =>
+            CheckResult.Of(item, item.Payload.Path("Delivery").GetValueOrDefault().Array("DeliveryChannels").Any(c => !string.IsNullOrEmpty(c.Str("s3BucketName"))),
+                "a delivery channel to S3 exists", "no delivery channel"));
+}
+
+public sealed class GlobalResourcesRecordedCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.config.global_resources_recorded", "Some region records global resources (IAM)", Severity.Medium, "AwsAccount",
+        "IAM users, roles and policies are global resources: one region's recorder must include them.",
+        "Set recordingGroup.includeGlobalResourceTypes on the recorder of one region.", [AwsKinds.ConfigRecorders]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input)
+    {
+        var items = input.OfKind(AwsKinds.ConfigRecorders).ToList();
+        if (items.Count == 0)
+        {
+            yield break;
+        }
+
+        var id = AwsArn.AccountRoot(input.Account);
+        var good = items.Where(i => i.Payload.SectionError("Status") is null
+            && i.Payload.Array("ConfigurationRecorders").Any(r => r.Prop("recordingGroup") is { } g && g.Bool("includeGlobalResourceTypes") == true)
+            && i.Payload.Path("Status").GetValueOrDefault().Array("ConfigurationRecordersStatus").Any(s => s.Bool("recording") == true)).ToList();
+        if (good.Count > 0)
+        {
+            yield return CheckSupport.Result(id, Target.Global, FindingStatus.Pass, $"global resources recorded in {good[0].Region}", good);
+        }
+        else if (items.Any(i => i.Payload.SectionError("Status") is not null))
+        {
+            yield return CheckSupport.Result(id, Target.Global, FindingStatus.Error, "some recorder status could not be read", items);
+        }
+        else
+        {
+            yield return CheckSupport.Result(id, Target.Global, FindingStatus.Fail, "no recording region includes global resource types", items);
+        }
+    }
+}
+
+/// <summary>
+/// One finding per (Config rule, evaluated resource) from the rule evaluations AWS Config already made; its
+/// check id is <c>aws.config.rule.&lt;SourceIdentifier&gt;</c> (AWS managed) or <c>aws.config.rule.custom.&lt;name&gt;</c>,
+/// mapped through the <c>aws-config-rules</c> table.
+/// </summary>
+public sealed class ConfigRuleResultsCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.config.rules", "AWS Config rule evaluations", Severity.Medium, "AwsConfigRule",
+        "AWS Config rules the organisation deployed are evidence of the controls they test; their results are reported per rule and resource.",
+        "Remediate the non-compliant resources as the rule's documentation describes.",
+        [AwsKinds.ConfigRule], DynamicMapping: "aws-config-rules");
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input)
+    {
+        foreach (var item in input.OfKind(AwsKinds.ConfigRule))
+        {
+            var rule = item.Payload.Prop("ConfigRule") ?? default;
+            var name = rule.Str("ConfigRuleName") ?? item.ResourceId;
+            var source = rule.Prop("Source") ?? default;
+            var managed = source.Str("Owner") == "AWS" && source.Str("SourceIdentifier") is { Length: > 0 };
+            var key = managed ? source.Str("SourceIdentifier")! : name;
+            var checkId = managed ? $"aws.config.rule.{key}" : $"aws.config.rule.custom.{name}";
+            var title = $"AWS Config rule {name}";
+            CheckResult Tag(CheckResult r) => r with { CheckId = checkId, Title = title, MappingKey = key };
+
+            if (item.Payload.SectionError("Evaluations") is { } error)
+            {
+                yield return Tag(CheckResult.Error(item, $"rule {name}: evaluations could not be read: {error}"));
+                continue;
+            }
+
+            var results = item.Payload.Path("Evaluations").GetValueOrDefault().Array("EvaluationResults").ToList();
+            if (results.Count == 0)
+            {
+                var compliance = item.Payload.Path("Compliance", "Compliance")?.Str("ComplianceType") ?? "no evaluation";
+                yield return Tag(CheckResult.NotApplicable(item, $"rule {name}: no compliant or non-compliant resource ({compliance})"));
+                continue;
+            }
+
+            foreach (var result in results)
+            {
+                var qualifier = result.Path("EvaluationResultIdentifier", "EvaluationResultQualifier") ?? default;
+                var resourceType = qualifier.Str("ResourceType");
+                var resourceId = qualifier.Str("ResourceId") ?? item.ResourceId;
+                if (resourceType == "AWS::::Account")
+                {
+                    resourceId = AwsArn.AccountRoot(input.Account);
+                }
+
+                var type = result.Str("ComplianceType");
+                var status = type switch
+                {
+                    "COMPLIANT" => FindingStatus.Pass,
+                    "NON_COMPLIANT" => FindingStatus.Fail,
+                    "NOT_APPLICABLE" => FindingStatus.NotApplicable,
+                    _ => FindingStatus.Error,
+                };
+                var message = $"rule {name}: {resourceType} {resourceId} is {type ?? "of unknown compliance"}" + (result.Str("Annotation") is { } a ? $" ({a})" : string.Empty);
+                yield return Tag(new CheckResult(resourceId, item.Region, status, message, [item.Hash]));
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using EvidenceCollector.Checks;
+using EvidenceCollector.Collectors.Aws.Checks;
+using EvidenceCollector.Model;
+
+namespace EvidenceCollector.Collectors.Aws.Kms.Checks;
+
+public sealed class KeyRotationCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.kms.cmk_rotation_enabled", "Customer-managed KMS keys rotate automatically", Severity.Medium, "AwsKmsKey",
+        "Automatic rotation limits how much data one key version protects (key lifecycle management).",
+        "Enable automatic key rotation (EnableKeyRotation).", [AwsKinds.KmsKey]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        CheckSupport.Each(input, AwsKinds.KmsKey, ["KeyMetadata", "Rotation"], item =>
+        {
+            var meta = item.Payload.Prop("KeyMetadata");
+            if (meta?.Str("KeyManager") != "CUSTOMER" || meta?.Str("KeySpec") != "SYMMETRIC_DEFAULT" || meta?.Str("KeyState") != "Enabled")
+            {
+                return null;
+            }
+
+            return CheckResult.Of(item, item.Payload.Path("Rotation")?.Bool("KeyRotationEnabled") == true, "automatic rotation enabled", "automatic rotation disabled");
+        });
+}
+
+public sealed class KeyNotPendingDeletionCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.kms.cmk_not_pending_deletion", "Customer-managed KMS keys are not scheduled for deletion", Severity.High, "AwsKmsKey",
+        "Deleting a key makes everything encrypted with it unrecoverable; scheduled deletions must be deliberate.",
+        "Cancel the key deletion (CancelKeyDeletion) unless the data it protects is meant to be destroyed.", [AwsKinds.KmsKey]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        CheckSupport.Each(input, AwsKinds.KmsKey, ["KeyMetadata"], item =>
+        {
+            var meta = item.Payload.Prop("KeyMetadata");
+            return meta?.Str("KeyManager") != "CUSTOMER" ? null
+                : CheckResult.Of(item, meta?.Str("KeyState") != "PendingDeletion", "not pending deletion", $"pending deletion (DeletionDate {meta?.Str("DeletionDate")})");
+        });
+}

@@ -1,0 +1,32 @@
+using EvidenceCollector.Checks;
+using EvidenceCollector.Collectors.Aws.Checks;
+using EvidenceCollector.Model;
+
+namespace EvidenceCollector.Collectors.Aws.Logs.Checks;
+
+public sealed class LogGroupRetentionCheck : ICheck
+{
+    public const int Days = 365;
+
+    public CheckMetadata Metadata { get; } = new(
+        "aws.logs.log_group_retention_365_days", "Log groups keep events for at least 365 days", Severity.Medium, "AwsLogsLogGroup",
+        "Logs must be kept long enough to investigate incidents and serve as records; never-expire also passes.",
+        "Set the log group's retention to 365 days or more (or never expire).", [AwsKinds.LogsLogGroup]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        CheckSupport.Each(input, AwsKinds.LogsLogGroup, [], item => item.Payload.Long("retentionInDays") is not { } days
+            ? CheckResult.Pass(item, "events never expire")
+            : CheckResult.Of(item, days >= Days, $"retention {days} days", $"retention {days} days is below 365"));
+}
+
+public sealed class LogGroupKmsCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.logs.log_group_kms_encrypted", "Log groups are encrypted with KMS keys", Severity.Low, "AwsLogsLogGroup",
+        "A customer-managed key controls and audits who can read log data that may hold sensitive information.",
+        "Associate a KMS key with the log group (AssociateKmsKey).", [AwsKinds.LogsLogGroup]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        CheckSupport.Each(input, AwsKinds.LogsLogGroup, [], item =>
+            CheckResult.Of(item, !string.IsNullOrEmpty(item.Payload.Str("kmsKeyId")), "encrypted with a KMS key", "not encrypted with a KMS key"));
+}
