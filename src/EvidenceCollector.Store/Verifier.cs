@@ -101,7 +101,7 @@ public static class Verifier
             var inManifestId = json["run"]!["id"]!.GetValue<string>();
             if (inManifestSeq != run.Seq || inManifestId != run.Id)
             {
-                throw new IntegrityException($"run {run.Id}: the signed manifest is run {inManifestId} at sequence {inManifestSeq} (an old manifest replayed)");
+                throw new IntegrityException($"run {run.Id}: the signed manifest is run {inManifestId} at sequence {inManifestSeq} (runs reordered, or an old manifest replayed)");
             }
 
             var linked = json["previousManifest"]?.GetValue<string>();
