@@ -1,0 +1,185 @@
+using Amazon.Runtime;
+using EvidenceCollector.Checks;
+using EvidenceCollector.Collectors.Aws.Tests.Support;
+using EvidenceCollector.Estate;
+using EvidenceCollector.Model;
+
+namespace EvidenceCollector.Collectors.Aws.Tests.Collectors;
+
+/// <summary>The real collectors and planner against the emulated estate (real HTTP, real SigV4, small pages).</summary>
+public sealed class EstateCollectorTests
+{
+    private const string Management = "210987654321";
+    private const string Prod = "345678901234";
+    private const string Dev = "456789012345";
+
+    /// <summary>
+    /// The demo's acme-prod account does not enable us-east-1 (on AWS it cannot be disabled), so account-wide
+    /// bootstrap calls go to eu-west-1, which every demo account enables.
+    /// </summary>
+    private static AwsOptions Options()
+    {
+        var options = AwsHarness.FastOptions();
+        options.HomeRegion = "eu-west-1";
+        return options;
+    }
+
+    private static AWSCredentials Demo => new BasicAWSCredentials(DemoCredentials.AccessKeyId, DemoCredentials.SecretAccessKey);
+
+    private static AwsOptions Organization()
+    {
+        var options = Options();
+        options.Organization.RoleName = "EvidenceCollectorReadOnly";
+        return options;
+    }
+
+    [Fact]
+    public async Task RunAsync_DemoOrganization_PlansEveryAccountAndRegionAndSkipsDisabledRegions()
+    {
+        await using var server = await EstateServer.StartAsync(EstateDefinition.Demo());
+        var harness = AwsHarness.ForUrl(server.BaseUrl, Demo, Organization());
+
+        var plan = await harness.Planner.PlanAsync(RunScope.All, CancellationToken.None);
+
+        Assert.Contains(plan.Targets, t => t.Target == new Target(Provider.Aws, Prod, Target.Global) && t.Outcome == TargetOutcome.Evaluated);
+        Assert.Contains(plan.Targets, t => t.Target == new Target(Provider.Aws, Prod, "eu-central-1") && t.Outcome == TargetOutcome.Evaluated);
+        var skipped = Assert.Single(plan.Targets, t => t.Target == new Target(Provider.Aws, Prod, "me-south-1"));
+        Assert.Equal(TargetOutcome.Skipped, skipped.Outcome);
+        Assert.Contains("not-opted-in", skipped.Detail, StringComparison.Ordinal);
+        Assert.Contains(plan.Records, r => r.Kind == AwsKinds.CallerIdentity && r.Payload["Account"]!.GetValue<string>() == Dev);
+    }
+
+    [Fact]
+    public async Task PlanAsync_RoleNeedsExternalIdNotGiven_ErrorsOnlyThatAccount()
+    {
+        await using var server = await EstateServer.StartAsync(EstateDefinition.Demo());
+        var options = Options();
+        options.Accounts.Add(new AwsAccountOptions { RoleArn = $"arn:aws:iam::{Dev}:role/ExternalAuditor" });
+        options.Accounts.Add(new AwsAccountOptions { RoleArn = $"arn:aws:iam::{Prod}:role/EvidenceCollectorReadOnly" });
+        options.Regions.Add("eu-west-1");
+        var harness = AwsHarness.ForUrl(server.BaseUrl, Demo, options);
+
+        var plan = await harness.Planner.PlanAsync(RunScope.All, CancellationToken.None);
+
+        var errored = Assert.Single(plan.Targets, t => t.Outcome == TargetOutcome.Errored);
+        Assert.Equal(Dev, errored.Target.Account);
+        Assert.Contains("AccessDenied", errored.Detail, StringComparison.Ordinal);
+        Assert.Contains(plan.Targets, t => t.Target == new Target(Provider.Aws, Prod, "eu-west-1") && t.Outcome == TargetOutcome.Evaluated);
+    }
+
+    [Fact]
+    public async Task RunAsync_DemoOrganization_CollectsEveryPageAndFindsKnownProblems()
+    {
+        await using var server = await EstateServer.StartAsync(EstateDefinition.Demo());
+        server.Switches.PageSize = 1;
+        var harness = AwsHarness.ForUrl(server.BaseUrl, Demo, Organization());
+
+        var run = await harness.RunAsync();
+
+        Assert.Empty(run.Errors);
+        var management = run.For(Management).ToList();
+        Assert.Equal(4, management.Count(r => r.Kind == AwsKinds.S3Bucket));
+        Assert.Equal(4, management.Count(r => r.Kind == AwsKinds.IamUser));
+        Assert.All(management, r => Assert.Equal(TimeSpan.Zero, r.Provenance.AnsweredAt.Offset));
+
+        var findings = Evaluate(Management, management);
+        Assert.Equal(FindingStatus.Fail, findings.Single(f => f.Check == "aws.s3.bucket_acl_not_public" && f.Result.ResourceId == "arn:aws:s3:::acme-public-website").Result.Status);
+        Assert.Equal(FindingStatus.Pass, findings.Single(f => f.Check == "aws.s3.bucket_secure_transport_required" && f.Result.ResourceId == "arn:aws:s3:::acme-cloudtrail-logs").Result.Status);
+        Assert.Equal(FindingStatus.Fail, findings.Single(f => f.Check == "aws.iam.customer_policy_no_admin" && f.Result.ResourceId.EndsWith("policy/DeployEverything", StringComparison.Ordinal)).Result.Status);
+        Assert.Equal(FindingStatus.Pass, findings.Single(f => f.Check == "aws.cloudtrail.multi_region_trail_logging").Result.Status);
+        Assert.Contains(findings, f => f.Check == "aws.ec2.sg_no_internet_ingress_ssh" && f.Result.Status == FindingStatus.Fail);
+        Assert.Contains(findings, f => f.Result.CheckId == "aws.config.rule.custom.acme-required-tags");
+        Assert.Contains(findings, f => f.Result.MappingKey == "IAM_USER_MFA_ENABLED");
+
+        var prod = Evaluate(Prod, run.For(Prod).ToList());
+        Assert.Equal(FindingStatus.Fail, prod.Single(f => f.Check == "aws.iam.root_mfa_enabled").Result.Status);
+        Assert.Contains(prod, f => f.Check == "aws.rds.instance_not_public" && f.Result.Status == FindingStatus.Fail);
+        Assert.Contains(prod, f => f.Check == "aws.kms.cmk_not_pending_deletion" && f.Result.Status == FindingStatus.Fail);
+
+        var dev = Evaluate(Dev, run.For(Dev).ToList());
+        Assert.Equal(FindingStatus.Fail, dev.Single(f => f.Check == "aws.iam.password_policy_minimum_length_14").Result.Status);
+        Assert.Equal(FindingStatus.Pass, dev.Single(f => f.Check == "aws.cloudtrail.multi_region_trail_logging").Result.Status); // the organisation trail covers it
+        Assert.Equal(FindingStatus.Fail, dev.Single(f => f.Check == "aws.cloudtrail.log_file_validation_enabled" && f.Result.ResourceId.EndsWith(":trail/dev-trail", StringComparison.Ordinal)).Result.Status);
+    }
+
+    [Fact]
+    public async Task CollectAsync_HeavyThrottling_RetriesUntilComplete()
+    {
+        await using var server = await EstateServer.StartAsync(EstateDefinition.Demo());
+        server.Switches.SetThrottle("iam", requestsPerSecond: 200, burst: 2);
+        server.Switches.SetThrottle("ec2", requestsPerSecond: 200, burst: 2);
+        server.Switches.SetThrottle("s3", requestsPerSecond: 200, burst: 2);
+        var options = Options();
+        options.Regions.Add("eu-west-1");
+        var harness = AwsHarness.ForUrl(server.BaseUrl, Demo, options);
+
+        var run = await harness.RunAsync();
+
+        Assert.Empty(run.Errors);
+        Assert.True(server.Stats.Throttled > 0, "the estate never throttled");
+        Assert.Contains(run.Records, r => r.Kind == AwsKinds.IamCredentialReport);
+        Assert.Contains(run.Records, r => r.Kind == AwsKinds.Ec2SecurityGroup);
+    }
+
+    [Theory]
+    [InlineData(FailureKind.AccessDenied, "AccessDenied")]
+    [InlineData(FailureKind.InternalError, "InternalFailure")]
+    [InlineData(FailureKind.MalformedBody, "MalformedResponse")]
+    public async Task CollectAsync_ListCallFails_ReportsCollectionErrorNotEmptySuccess(FailureKind kind, string code)
+    {
+        await using var server = await EstateServer.StartAsync(EstateDefinition.Demo());
+        server.Switches.AddFailure(new FailureRule { Service = "iam", Operation = "ListUsers", Kind = kind });
+        server.Switches.AddFailure(new FailureRule { Service = "logs", Operation = "DescribeLogGroups", Kind = kind });
+        var options = Options();
+        options.Regions.Add("eu-west-1");
+        var harness = AwsHarness.ForUrl(server.BaseUrl, Demo, options);
+
+        var run = await harness.RunAsync();
+
+        var users = Assert.Single(run.Errors, e => e.Kinds.Contains(AwsKinds.IamUser));
+        Assert.StartsWith(code, users.Code, StringComparison.Ordinal);
+        Assert.Equal("ListUsers", users.Operation);
+        var logs = Assert.Single(run.Errors, e => e.Kinds.Contains(AwsKinds.LogsLogGroup));
+        Assert.Equal("eu-west-1", logs.Region);
+        Assert.DoesNotContain(run.Records, r => r.Kind is AwsKinds.IamUser or AwsKinds.LogsLogGroup);
+    }
+
+    [Fact]
+    public async Task CollectAsync_SubCallDenied_RecordsSectionErrorAndCheckErrs()
+    {
+        await using var server = await EstateServer.StartAsync(EstateDefinition.Demo());
+        server.Switches.AddFailure(new FailureRule { Service = "s3", Operation = "GetBucketAcl", Kind = FailureKind.AccessDenied });
+        server.Switches.AddFailure(new FailureRule { Service = "cloudtrail", Operation = "GetTrailStatus", Kind = FailureKind.InternalError });
+        var options = Options();
+        options.Regions.Add("eu-west-1");
+        var harness = AwsHarness.ForUrl(server.BaseUrl, Demo, options);
+
+        var run = await harness.RunAsync();
+
+        var bucket = run.Records.First(r => r.Kind == AwsKinds.S3Bucket);
+        Assert.Equal("AccessDenied", bucket.Payload["Acl"]!["error"]!["code"]!.GetValue<string>());
+        var findings = Evaluate(Management, run.Records.ToList());
+        Assert.All(findings.Where(f => f.Check == "aws.s3.bucket_acl_not_public"), f => Assert.Equal(FindingStatus.Error, f.Result.Status));
+        Assert.All(findings.Where(f => f.Check == "aws.cloudtrail.trail_logging"), f => Assert.Equal(FindingStatus.Error, f.Result.Status));
+        Assert.NotEqual(FindingStatus.Pass, findings.Single(f => f.Check == "aws.cloudtrail.multi_region_trail_logging").Result.Status);
+    }
+
+    [Fact]
+    public async Task CollectAsync_ConfigComplianceFails_RuleFindingsAreErrors()
+    {
+        await using var server = await EstateServer.StartAsync(EstateDefinition.Demo());
+        server.Switches.AddFailure(new FailureRule { Service = "config", Operation = "GetComplianceDetailsByConfigRule", Kind = FailureKind.AccessDenied });
+        var options = Options();
+        options.Regions.Add("eu-west-1");
+        var harness = AwsHarness.ForUrl(server.BaseUrl, Demo, options);
+
+        var run = await harness.RunAsync();
+
+        var findings = Evaluate(Management, run.Records.ToList()).Where(f => f.Check == "aws.config.rules").ToList();
+        Assert.NotEmpty(findings);
+        Assert.All(findings, f => Assert.Equal(FindingStatus.Error, f.Result.Status));
+    }
+
+    private static List<(string Check, CheckResult Result)> Evaluate(string account, IReadOnlyList<EvidenceCollector.Collection.EvidenceRecord> records) =>
+        AwsChecks.All.SelectMany(c => c.Evaluate(Evidence.FromRecords(account, records, c.Metadata.EvidenceKinds)).Select(r => (c.Metadata.Id, r))).ToList();
+}
