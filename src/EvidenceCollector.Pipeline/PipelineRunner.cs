@@ -264,7 +264,8 @@ public sealed class PipelineRunner
         try
         {
             var context = new CollectionContext(target.Target, target.Session);
-            result = await pipeline.ExecuteAsync(async ct => await collector.CollectAsync(context, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            // Task.Run: a collector that blocks before its first await must not serialise the others.
+            result = await pipeline.ExecuteAsync(async ct => await Task.Run(() => collector.CollectAsync(context, ct), ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

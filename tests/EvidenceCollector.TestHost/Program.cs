@@ -14,10 +14,11 @@ behaviour.Widgets[("111111111111", "us-east-1")] = new() { ["c"] = true };
 if (mode == "hang-collect")
 {
     behaviour.Gate = new TaskCompletionSource();
+    behaviour.GateRegion = "us-east-1";
 }
 
 ISignerSource? signers = mode == "hang-seal" ? new HangingSignerSource() : null;
-using var services = TestPipeline.Build(behaviour, mappings, regions: mode == "hang-collect" ? ["eu-west-1"] : null, signers: signers);
+using var services = TestPipeline.Build(behaviour, mappings, signers: signers);
 var runner = services.GetRequiredService<PipelineRunner>();
 using var store = EvidenceStore.OpenOrCreate(data);
 var outcome = await runner.RunAsync(store, new RunRequest(RunTrigger.OnDemand, "testhost", RunScope.All), new Announcer(), CancellationToken.None);

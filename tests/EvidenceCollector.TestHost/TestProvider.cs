@@ -49,6 +49,9 @@ public sealed class WidgetBehaviour
     /// <summary>When set, the collector waits on this before answering (to test cancellation, crashes and overlap).</summary>
     public TaskCompletionSource? Gate { get; set; }
 
+    /// <summary>When set, only this region waits on <see cref="Gate"/>.</summary>
+    public string? GateRegion { get; set; }
+
     public Action? OnCollect { get; set; }
 
     public int InFlight;
@@ -87,7 +90,7 @@ public sealed class WidgetCollector(WidgetBehaviour behaviour, TimeProvider time
                 }
             }
 
-            if (behaviour.Gate is { } gate)
+            if (behaviour.Gate is { } gate && (behaviour.GateRegion is null || behaviour.GateRegion == key.Region))
             {
                 await gate.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             }

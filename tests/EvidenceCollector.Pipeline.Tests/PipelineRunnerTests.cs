@@ -1,0 +1,179 @@
+using Microsoft.Extensions.DependencyInjection;
+using EvidenceCollector.Model;
+using EvidenceCollector.Store;
+using EvidenceCollector.TestHost;
+
+namespace EvidenceCollector.Pipeline.Tests;
+
+public sealed class PipelineRunnerTests : IDisposable
+{
+    private const string Account = "111111111111";
+    private readonly string _root = Directory.CreateTempSubdirectory("ec-pipe-").FullName;
+    private readonly WidgetBehaviour _behaviour = new();
+
+    public PipelineRunnerTests()
+    {
+        TestMappings.Write(Path.Combine(_root, "mappings"), TestMappings.RepositoryMappings());
+        _behaviour.Widgets[(Account, "eu-west-1")] = new() { ["a"] = true, ["b"] = false };
+        _behaviour.Widgets[(Account, "us-east-1")] = new() { ["c"] = true };
+    }
+
+    private string Data => Path.Combine(_root, "data");
+
+    private async Task<RunOutcome> RunAsync(RunScope? scope = null, IDictionary<string, string?>? settings = null, IReadOnlyList<string>? regions = null, IReadOnlyList<string>? skipped = null, CancellationToken ct = default)
+    {
+        using var services = TestPipeline.Build(_behaviour, Path.Combine(_root, "mappings"), regions: regions, skippedRegions: skipped, settings: settings);
+        using var store = EvidenceStore.OpenOrCreate(Data);
+        return await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "tester", scope ?? RunScope.All), null, ct);
+    }
+
+    [Fact]
+    public async Task RunAsync_HealthyEstate_SealsFindingsMappedToControls()
+    {
+        var outcome = await RunAsync();
+        Assert.Equal(RunStatus.Sealed, outcome.Status);
+        var encrypted = outcome.Findings.Where(f => f.CheckId == "aws.test.widget_encrypted").ToList();
+        Assert.Equal(3, encrypted.Count);
+        Assert.Equal(FindingStatus.Fail, encrypted.Single(f => f.ResourceId.EndsWith("widget/b", StringComparison.Ordinal)).Status);
+        Assert.All(encrypted, f => Assert.Equal(["A.8.24"], f.Controls));
+        Assert.All(encrypted, f => Assert.Single(f.Evidence));
+        Assert.Equal(ControlStatus.NonCompliant, outcome.Controls.Single(c => c.ControlId == "A.8.24").Status);
+        Assert.Equal(ControlStatus.Compliant, outcome.Controls.Single(c => c.ControlId == "A.5.9").Status);
+        Assert.Equal(ControlStatus.NoAutomatedEvidence, outcome.Controls.Single(c => c.ControlId == "A.5.1").Status);
+        Assert.Equal(93, outcome.Controls.Count);
+        using var store = EvidenceStore.OpenReadOnly(Data);
+        Assert.True(Verifier.Verify(store).Ok);
+        Assert.Equal(outcome.Findings.Count, store.Findings(outcome.RunId).Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_AccessDeniedInOneRegion_ErrorFindingsAndIncompleteNeverPass()
+    {
+        _behaviour.Widgets[(Account, "eu-west-1")] = new() { ["a"] = true };
+        _behaviour.Widgets.Remove((Account, "us-east-1"));
+        _behaviour.ListErrors[(Account, "us-east-1")] = "AccessDenied";
+        var outcome = await RunAsync();
+        var east = outcome.Findings.Where(f => f.Region == "us-east-1").ToList();
+        Assert.NotEmpty(east);
+        Assert.All(east, f => Assert.Equal(FindingStatus.Error, f.Status));
+        Assert.Contains(east, f => f.CheckId == "aws.test.widget_encrypted" && f.Message.Contains("AccessDenied: User is not authorized", StringComparison.Ordinal));
+        Assert.Contains(east, f => f.CheckId == "aws.test.widget_named");
+        Assert.Equal(ControlStatus.Incomplete, outcome.Controls.Single(c => c.ControlId == "A.8.24").Status);
+        Assert.Equal(ControlStatus.Incomplete, outcome.Controls.Single(c => c.ControlId == "A.5.9").Status);
+        Assert.Contains(outcome.Targets, t => t.Target.Region == "us-east-1" && t.Outcome == TargetOutcome.Errored && t.Detail!.Contains("AccessDenied", StringComparison.Ordinal));
+        Assert.Contains(outcome.Targets, t => t.Target.Region == "eu-west-1" && t.Outcome == TargetOutcome.Evaluated);
+    }
+
+    [Fact]
+    public async Task RunAsync_CollectorThrows_ErrorFindingsForItsChecks()
+    {
+        _behaviour.Throws.Add((Account, "eu-west-1"));
+        var outcome = await RunAsync();
+        var west = outcome.Findings.Where(f => f.Region == "eu-west-1").ToList();
+        Assert.Equal(2, west.Count);
+        Assert.All(west, f => Assert.Equal(FindingStatus.Error, f.Status));
+        Assert.All(west, f => Assert.Contains("InvalidOperationException: widget service exploded", f.Message, StringComparison.Ordinal));
+        Assert.Equal(ControlStatus.Incomplete, outcome.Controls.Single(c => c.ControlId == "A.5.9").Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_CollectorTimesOut_ErrorFindingNotPass()
+    {
+        _behaviour.Gate = new TaskCompletionSource();
+        var outcome = await RunAsync(settings: new Dictionary<string, string?> { ["Pipeline:CollectorTimeout"] = "00:00:00.300" });
+        Assert.Equal(RunStatus.Sealed, outcome.Status);
+        Assert.All(outcome.Findings, f => Assert.Equal(FindingStatus.Error, f.Status));
+        Assert.All(outcome.Findings, f => Assert.StartsWith("evidence could not be collected: Timeout", f.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_EmptyRegion_NotApplicableNoResources()
+    {
+        var outcome = await RunAsync(regions: ["eu-west-1", "us-east-1", "ap-south-1"]);
+        var south = outcome.Findings.Where(f => f.Region == "ap-south-1").ToList();
+        Assert.Equal(2, south.Count);
+        Assert.All(south, f => Assert.Equal(FindingStatus.NotApplicable, f.Status));
+        Assert.All(south, f => Assert.StartsWith("no resources", f.Message, StringComparison.Ordinal));
+        Assert.All(south, f => Assert.Equal($"arn:aws:ec2:ap-south-1:{Account}:region/ap-south-1", f.ResourceId));
+    }
+
+    [Fact]
+    public async Task RunAsync_RegionNotEnabled_NotApplicableWithReason()
+    {
+        var outcome = await RunAsync(skipped: ["me-south-1"]);
+        var skipped = outcome.Findings.Where(f => f.Region == "me-south-1").ToList();
+        Assert.Equal(2, skipped.Count);
+        Assert.All(skipped, f => Assert.Equal(FindingStatus.NotApplicable, f.Status));
+        Assert.All(skipped, f => Assert.Contains("not enabled", f.Message, StringComparison.Ordinal));
+        Assert.Contains(outcome.Targets, t => t.Target.Region == "me-south-1" && t.Outcome == TargetOutcome.Skipped);
+    }
+
+    [Fact]
+    public async Task RunAsync_SecretInTag_NeverReachesTheStore()
+    {
+        await RunAsync();
+        foreach (var file in Directory.EnumerateFiles(Data, "*", SearchOption.AllDirectories))
+        {
+            Assert.DoesNotContain("hunter2-very-secret", File.ReadAllText(file), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_MaxConcurrency_BoundsCollectorsInFlight()
+    {
+        var regions = Enumerable.Range(1, 6).Select(i => $"r-{i}").ToList();
+        _behaviour.OnCollect = () => SpinWait.SpinUntil(() => Volatile.Read(ref _behaviour.InFlight) >= 2, TimeSpan.FromSeconds(5));
+        await RunAsync(regions: regions, settings: new Dictionary<string, string?> { ["Pipeline:MaxConcurrency"] = "2" });
+        Assert.Equal(2, _behaviour.MaxInFlight);
+    }
+
+    [Fact]
+    public async Task RunAsync_ServiceLimit_TighterThanGlobal()
+    {
+        var regions = Enumerable.Range(1, 4).Select(i => $"r-{i}").ToList();
+        await RunAsync(regions: regions, settings: new Dictionary<string, string?> { ["Pipeline:MaxConcurrency"] = "8", ["Pipeline:ServiceConcurrency:aws.test"] = "1" });
+        Assert.Equal(1, _behaviour.MaxInFlight);
+    }
+
+    [Fact]
+    public async Task RunAsync_Cancelled_RunAbortedWithReason()
+    {
+        _behaviour.Gate = new TaskCompletionSource();
+        using var cts = new CancellationTokenSource();
+        _behaviour.OnCollect = () => cts.CancelAfter(TimeSpan.FromMilliseconds(100));
+        var outcome = await RunAsync(ct: cts.Token);
+        Assert.Equal(RunStatus.Aborted, outcome.Status);
+        using var store = EvidenceStore.OpenReadOnly(Data);
+        var run = store.Run(outcome.RunId)!;
+        Assert.Equal(RunStatus.Aborted, run.Status);
+        Assert.Contains("cancelled", run.Reason);
+        Assert.Null(store.LatestSealedRun());
+    }
+
+    [Fact]
+    public async Task RunAsync_OverlappingRunInProgress_SecondRefused()
+    {
+        _behaviour.Gate = new TaskCompletionSource();
+        var entered = new TaskCompletionSource();
+        _behaviour.OnCollect = () => entered.TrySetResult();
+        var first = RunAsync();
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var behaviour2 = new WidgetBehaviour();
+        using var services = TestPipeline.Build(behaviour2, Path.Combine(_root, "mappings"));
+        using var store = EvidenceStore.OpenOrCreate(Data);
+        var e = await Assert.ThrowsAsync<RunRefusedException>(() => services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "second", RunScope.All), null, CancellationToken.None));
+        Assert.Contains("is in progress", e.Message);
+        _behaviour.Gate.SetResult();
+        Assert.Equal(RunStatus.Sealed, (await first).Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_ControlScope_OnlyMappedChecksRun()
+    {
+        var outcome = await RunAsync(new RunScope { Controls = ["A.5.9"] });
+        Assert.All(outcome.Findings, f => Assert.Equal("aws.test.widget_named", f.CheckId));
+        Assert.Equal(ControlStatus.NoAutomatedEvidence, outcome.Controls.Single(c => c.ControlId == "A.8.24").Status);
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
