@@ -33,16 +33,11 @@ public static class EvidenceCli
         root.Subcommands.Add(MappingsCommand.Build());
         root.Subcommands.Add(ConfigCommand.Build());
         root.Subcommands.Add(HealthCommand.Build());
-        foreach (var extra in ExtraCommands)
-        {
-            root.Subcommands.Add(extra());
-        }
+        root.Subcommands.Add(DemoCommand.Build());
+        root.Subcommands.Add(EstateCommand.Build());
 
         return root;
     }
-
-    /// <summary>Verbs contributed by provider issues (demo, estate).</summary>
-    public static List<Func<Command>> ExtraCommands { get; } = [];
 
     public static async Task<int> RunAsync(string[] args)
     {

@@ -152,6 +152,13 @@ public sealed class PipelineRunner
             {
                 writer.AddTargets([new TargetReport(target.Target, target.Outcome, target.Detail)]);
                 planned.Add(target);
+
+                // A target the planner could not reach is evidence of a gap: every check that would have
+                // read it gets an error finding, so the account never silently drops out of the controls.
+                if (target.Outcome == TargetOutcome.Errored && !plan.Errors.Any(e => e.Target == target.Target))
+                {
+                    errors.Add((target.Target, new CollectionError(["*"], target.Target.Region, null, "TargetUnreachable", target.Detail ?? "the target could not be reached", "plan")));
+                }
             }
         }
 
