@@ -1,0 +1,63 @@
+using EvidenceCollector.Checks;
+using EvidenceCollector.Collection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace EvidenceCollector.Collectors.Aws.Tests;
+
+public sealed class RegistrationTests
+{
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddAwsCollectors(configuration);
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public void AddAwsCollectors_DefaultConfiguration_RegistersEveryCollectorCheckAndPlanner()
+    {
+        using var provider = Build([]);
+
+        Assert.Equal(
+            ["aws.cloudtrail", "aws.config", "aws.ec2", "aws.iam", "aws.kms", "aws.logs", "aws.rds", "aws.s3"],
+            provider.GetServices<ICollector>().Select(c => c.Descriptor.Name).Order());
+        Assert.Equal(AwsChecks.All.Count, provider.GetServices<ICheck>().Count());
+        Assert.Single(provider.GetServices<ITargetPlanner>());
+        Assert.True(provider.GetRequiredService<IOptions<AwsOptions>>().Value.Retry.MaxAttempts >= 8);
+        Assert.All(provider.GetServices<ICollector>().Where(c => c.Descriptor.Name is "aws.iam" or "aws.s3"), c => Assert.True(c.Descriptor.Global));
+    }
+
+    [Fact]
+    public void Validate_BadRoleArnAndRegion_NamesTheKeys()
+    {
+        using var provider = Build(new()
+        {
+            ["Aws:Accounts:0:RoleArn"] = "arn:aws:iam::123:user/bob",
+            ["Aws:Regions:0"] = "Europe",
+            ["Aws:Retry:MaxAttempts"] = "0",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AwsOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.StartsWith("Aws:Accounts:0:RoleArn: not an IAM role ARN", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("Aws:Regions:0:", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("Aws:Retry:MaxAttempts:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_RoleArnsAndOrganizationTogether_IsRejected()
+    {
+        using var provider = Build(new()
+        {
+            ["Aws:Accounts:0:RoleArn"] = "arn:aws:iam::123456789012:role/Reader",
+            ["Aws:Organization:RoleName"] = "Reader",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AwsOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.StartsWith("Aws:Organization:RoleName:", StringComparison.Ordinal));
+    }
+}
