@@ -26,6 +26,22 @@ public static class TestPipeline
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(b => b.AddFilter(_ => false));
+        Register(services, configuration, behaviour, mappingsDirectory, accounts, regions, skippedRegions, signers, time);
+        return services.BuildServiceProvider();
+    }
+
+    /// <summary>The registrations of <see cref="Build"/>, for hosts built by tests (the scheduler tests).</summary>
+    public static void Register(
+        IServiceCollection services,
+        IConfiguration configuration,
+        WidgetBehaviour behaviour,
+        string mappingsDirectory,
+        IReadOnlyList<string>? accounts = null,
+        IReadOnlyList<string>? regions = null,
+        IReadOnlyList<string>? skippedRegions = null,
+        ISignerSource? signers = null,
+        TimeProvider? time = null)
+    {
         if (time is not null)
         {
             services.AddSingleton(time);
@@ -44,6 +60,5 @@ public static class TestPipeline
         services.AddSingleton<ICheck, WidgetEncryptedCheck>();
         services.AddSingleton<ICheck, WidgetNamedCheck>();
         services.AddSingleton(sp => MappingTable.Load(mappingsDirectory, sp.GetServices<ICheck>().Select(c => c.Metadata)));
-        return services.BuildServiceProvider();
     }
 }
