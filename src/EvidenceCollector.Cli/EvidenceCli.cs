@@ -75,6 +75,12 @@ public static class EvidenceCli
             Console.Error.WriteLine("evidence: cancelled");
             return ExitCodes.Failed;
         }
+        catch (Exception e) when (!result.GetValue(Verbose))
+        {
+            // Not a user error: a bug or an environment failure. One line; --verbose shows the stack.
+            Console.Error.WriteLine($"evidence: internal error: {e.GetType().Name}: {e.Message} (run with --verbose for details)");
+            return ExitCodes.Failed;
+        }
     }
 
     private static IEnumerable<string> CommandPath(ParseResult result)

@@ -29,11 +29,11 @@ public static class CollectCommand
             command.Options.Add(option);
         }
 
-        command.SetAction((result, ct) =>
+        command.SetAction(async (result, ct) =>
         {
             var scope = ScopeFrom(result);
             using var app = App.Create(EvidenceCli.Globals(result));
-            return ExecuteAsync(app, scope, RunTrigger.OnDemand, Environment.UserName, result.GetValue(FailOn), result.GetValue(Json), ct);
+            return await ExecuteAsync(app, scope, RunTrigger.OnDemand, Environment.UserName, result.GetValue(FailOn), result.GetValue(Json), ct).ConfigureAwait(false);
         });
         return command;
     }

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace EvidenceCollector.Cli.Tests;
+
+/// <summary>`evidence demo` end to end through the real executable, then every reader verb on its store.</summary>
+public sealed class DemoEndToEndTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("ec-demo-").FullName;
+
+    private string Data => Path.Combine(_root, "demo");
+
+    [Fact]
+    public async Task Demo_SealsRun_ReadersShowIt_VerifyPasses_ThenDetectsTampering()
+    {
+        var (code, output, err) = await Cli.RunAsync("demo", "--data", Data);
+        Assert.True(code == 0, err);
+        Assert.Contains("sealed as #1", output);
+        Assert.Contains($"--data {Data}", output);
+
+        var findings = Json(await Cli.RunAsync("findings", "--data", Data, "--json"));
+        Assert.Equal(JsonValueKind.Array, findings.ValueKind);
+        var first = findings.EnumerateArray().First();
+        foreach (var key in new[] { "runId", "checkId", "title", "provider", "account", "region", "resourceId", "status", "severity", "controls", "message", "evidence" })
+        {
+            Assert.True(first.TryGetProperty(key, out _), $"finding has no '{key}'");
+        }
+
+        var statuses = findings.EnumerateArray().Select(f => f.GetProperty("status").GetString()).ToHashSet();
+        Assert.Contains("fail", statuses);
+        Assert.Contains("pass", statuses);
+        Assert.Subset(new HashSet<string?> { "pass", "fail", "error", "not_applicable" }, statuses);
+        var builtIn = findings.EnumerateArray().Select(f => f.GetProperty("checkId").GetString()!).Where(id => !id.StartsWith("aws.config.rule.", StringComparison.Ordinal)).Distinct().Count();
+        Assert.True(builtIn >= 45, $"{builtIn} distinct built-in checks");
+        Assert.Contains(findings.EnumerateArray(), f => f.GetProperty("checkId").GetString() == "aws.config.rule.IAM_USER_MFA_ENABLED");
+        Assert.All(findings.EnumerateArray().SelectMany(f => f.GetProperty("evidence").EnumerateArray()), h => Assert.Matches("^[0-9a-f]{64}$", h.GetString()));
+        Assert.All(findings.EnumerateArray().Where(f => f.GetProperty("status").GetString() is "pass" or "fail"), f => Assert.NotEqual(0, f.GetProperty("evidence").GetArrayLength()));
+
+        var controls = Json(await Cli.RunAsync("controls", "--data", Data, "--json"));
+        Assert.Equal(93, controls.GetArrayLength());
+        Assert.Contains(controls.EnumerateArray(), c => c.GetProperty("id").GetString() == "A.8.24" && c.GetProperty("status").GetString() == "non_compliant" && c.GetProperty("coverage").GetString() == "automated");
+        Assert.Contains(controls.EnumerateArray(), c => c.GetProperty("id").GetString() == "A.7.1" && c.GetProperty("status").GetString() == "no_automated_evidence" && c.GetProperty("coverage").GetString() == "manual_only");
+
+        var failing = Json(await Cli.RunAsync("findings", "--data", Data, "--json", "--control", "A.8.24", "--status", "fail"));
+        Assert.All(failing.EnumerateArray(), f =>
+        {
+            Assert.Equal("fail", f.GetProperty("status").GetString());
+            Assert.Contains("A.8.24", f.GetProperty("controls").EnumerateArray().Select(c => c.GetString()));
+        });
+
+        var runs = Json(await Cli.RunAsync("runs", "--data", Data, "--json"));
+        var run = runs.EnumerateArray().Single();
+        Assert.Equal("sealed", run.GetProperty("status").GetString());
+        Assert.Equal("on_demand", run.GetProperty("trigger").GetString());
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$", run.GetProperty("startedAt").GetString());
+
+        var verify = await Cli.RunAsync("verify", "--data", Data);
+        Assert.Equal(0, verify.Code);
+        Assert.Contains("verified: 1 sealed runs", verify.Out);
+
+        // A second demo appends to the chain.
+        Assert.Equal(0, (await Cli.RunAsync("demo", "--data", Data)).Code);
+        Assert.Equal(0, (await Cli.RunAsync("verify", "--data", Data)).Code);
+
+        var victim = Directory.EnumerateFiles(Path.Combine(Data, "objects"), "*", SearchOption.AllDirectories).First(f => !f.Contains($"objects{Path.DirectorySeparatorChar}tmp", StringComparison.Ordinal));
+        var bytes = File.ReadAllBytes(victim);
+        bytes[bytes.Length / 2] ^= 1;
+        File.WriteAllBytes(victim, bytes);
+        var broken = await Cli.RunAsync("verify", "--data", Data);
+        Assert.Equal(1, broken.Code);
+        Assert.Contains(Path.GetFileName(victim), broken.Out);
+    }
+
+    [Fact]
+    public async Task Demo_FailOnGate_Exit1_ButRunSealed()
+    {
+        var (code, _, err) = await Cli.RunAsync("demo", "--data", Data, "--fail-on", "fail");
+        Assert.Equal(2, code); // demo has no gate: an unknown flag is a usage error
+        Assert.Contains("--fail-on", err);
+    }
+
+    [Fact]
+    public async Task KilledCollect_StoreVerifies_NextRunSeals()
+    {
+        // The estate on its own, slow enough to kill the collector mid-run.
+        using var estate = Process.Start(Cli.StartInfo(["estate", "serve", "--latency-ms", "150"]))!;
+        try
+        {
+            var endpoint = (await estate.StandardOutput.ReadLineAsync())!.Split(' ')[1];
+            var environment = new Dictionary<string, string>
+            {
+                ["AWS_ENDPOINT_URL"] = endpoint,
+                ["AWS_ACCESS_KEY_ID"] = EvidenceCollector.Estate.DemoCredentials.AccessKeyId,
+                ["AWS_SECRET_ACCESS_KEY"] = EvidenceCollector.Estate.DemoCredentials.SecretAccessKey,
+                ["AWS_REGION"] = "us-east-1",
+                ["EVIDENCE__Aws__Regions__0"] = "eu-west-1",
+                ["EVIDENCE__Aws__CredentialReportPollInterval"] = "00:00:00.100",
+            };
+            using (var collect = Process.Start(Cli.StartInfo(["collect", "--data", Data], environment))!)
+            {
+                var stderr = collect.StandardError;
+                while (await stderr.ReadLineAsync() is { } line)
+                {
+                    if (line.StartsWith("[1/", StringComparison.Ordinal))
+                    {
+                        collect.Kill(entireProcessTree: true);
+                        break;
+                    }
+                }
+
+                await collect.WaitForExitAsync();
+            }
+
+            var verify = await Cli.RunAsync(["verify", "--data", Data], environment);
+            Assert.True(verify.Code == 0, verify.Out + verify.Err);
+            var sealedRun = await Cli.RunAsync(["collect", "--data", Data], environment);
+            Assert.True(sealedRun.Code == 0, sealedRun.Err);
+            var runs = Json(await Cli.RunAsync(["runs", "--data", Data, "--json"], environment));
+            Assert.Contains(runs.EnumerateArray(), r => r.GetProperty("status").GetString() == "aborted" && r.GetProperty("reason").GetString()!.Contains("exited before sealing", StringComparison.Ordinal));
+            Assert.Contains(runs.EnumerateArray(), r => r.GetProperty("status").GetString() == "sealed");
+            Assert.Equal(0, (await Cli.RunAsync(["verify", "--data", Data], environment)).Code);
+        }
+        finally
+        {
+            estate.Kill(entireProcessTree: true);
+            await estate.WaitForExitAsync();
+        }
+    }
+
+    private static JsonElement Json((int Code, string Out, string Err) result)
+    {
+        Assert.True(result.Code == 0, result.Err);
+        return JsonDocument.Parse(result.Out).RootElement.Clone();
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
