@@ -262,7 +262,18 @@ public static class Jcs
 
     private static void WriteString(IBufferWriter<byte> output, string value)
     {
-        var sb = new StringBuilder(value.Length + 2);
+        // Fast path: nothing to escape, so the UTF-8 of the text goes out as it is.
+        if (!NeedsEscaping(value))
+        {
+            var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length) + 2);
+            span[0] = (byte)'"';
+            var written = Encoding.UTF8.GetBytes(value, span[1..]);
+            span[written + 1] = (byte)'"';
+            output.Advance(written + 2);
+            return;
+        }
+
+        var sb = new StringBuilder(value.Length + 8);
         sb.Append('"');
         foreach (var c in value)
         {
@@ -305,6 +316,19 @@ public static class Jcs
 
         sb.Append('"');
         WriteRaw(output, sb.ToString());
+    }
+
+    private static bool NeedsEscaping(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c < 0x20 || c == '"' || c == '\\')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void WriteRaw(IBufferWriter<byte> output, string text)
