@@ -22,6 +22,12 @@ public sealed class AwsOptions
 
     public AwsRetryOptions Retry { get; set; } = new();
 
+    /// <summary>AWS API calls in flight at once across every collector and account (one shared limiter).</summary>
+    public int MaxConcurrentCalls { get; set; } = 32;
+
+    /// <summary>Resources one collector works on at once (per-resource sub-calls fan out up to this).</summary>
+    public int ResourceConcurrency { get; set; } = 8;
+
     /// <summary>How long to wait between polls while IAM generates the credential report.</summary>
     public TimeSpan CredentialReportPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -67,6 +73,16 @@ public sealed partial class AwsOptionsValidator : IValidateOptions<AwsOptions>
     public ValidateOptionsResult Validate(string? name, AwsOptions options)
     {
         var problems = new List<string>();
+        if (options.MaxConcurrentCalls is < 1 or > 1024)
+        {
+            problems.Add($"Aws:MaxConcurrentCalls: must be between 1 and 1024, got {options.MaxConcurrentCalls}");
+        }
+
+        if (options.ResourceConcurrency is < 1 or > 256)
+        {
+            problems.Add($"Aws:ResourceConcurrency: must be between 1 and 256, got {options.ResourceConcurrency}");
+        }
+
         for (var i = 0; i < options.Accounts.Count; i++)
         {
             var account = options.Accounts[i];

@@ -13,6 +13,9 @@ public sealed class PipelineOptions : IValidatableObject
     /// <summary>Per provider or service limits, keyed <c>aws</c>, <c>aws.iam</c>, … (a service key wins over its provider's).</summary>
     public Dictionary<string, int> ServiceConcurrency { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Dedicated threads that redact, canonicalise and durably store evidence while collectors run.</summary>
+    public int StorageWriters { get; set; } = 2;
+
     /// <summary>Time one collector may take on one target before it is cancelled and recorded as an error.</summary>
     public TimeSpan CollectorTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
@@ -29,6 +32,11 @@ public sealed class PipelineOptions : IValidatableObject
             {
                 yield return new ValidationResult($"{Section}:ServiceConcurrency:{key}: must be between 1 and 256, got {value}", [nameof(ServiceConcurrency)]);
             }
+        }
+
+        if (StorageWriters is < 1 or > 16)
+        {
+            yield return new ValidationResult($"{Section}:StorageWriters: must be between 1 and 16, got {StorageWriters}", [nameof(StorageWriters)]);
         }
 
         if (CollectorTimeout <= TimeSpan.Zero)

@@ -179,6 +179,7 @@ public sealed class PipelineRunner
         progress.Planned(writer.RunId, planned.Count, tasks.Count);
         progress.Phase("collecting");
         using var global = new SemaphoreSlim(_options.MaxConcurrency);
+        await using var storage = new StorageWriter(this, writer, index, _options.StorageWriters);
         var limiters = new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
         var pipeline = _resilience.GetPipeline(CollectorPipeline);
         await Task.WhenAll(tasks.Select(async task =>
@@ -191,7 +192,7 @@ public sealed class PipelineRunner
                 await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    await CollectOneAsync(writer, task.Collector, task.Target, pipeline, index, errors, covered, progress, cancellationToken).ConfigureAwait(false);
+                    await CollectOneAsync(storage, task.Collector, task.Target, pipeline, errors, covered, progress, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -203,6 +204,7 @@ public sealed class PipelineRunner
                 global.Release();
             }
         })).ConfigureAwait(false);
+        await storage.CompleteAsync().ConfigureAwait(false);
 
         foreach (var errorTarget in errors.Select(e => e.Target).Distinct())
         {
@@ -256,11 +258,10 @@ public sealed class PipelineRunner
     }
 
     private async Task CollectOneAsync(
-        RunWriter writer,
+        StorageWriter storage,
         ICollector collector,
         PlannedTarget target,
         ResiliencePipeline pipeline,
-        ConcurrentBag<StoredItem> index,
         ConcurrentBag<(Target, CollectionError)> errors,
         ConcurrentDictionary<(Provider, string, string, string), bool> covered,
         IRunProgress progress,
@@ -286,7 +287,7 @@ public sealed class PipelineRunner
 
         foreach (var record in result.Records)
         {
-            index.Add(Store(writer, target.Target, record));
+            await storage.WriteAsync(target.Target, record, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var region in result.RegionsCovered.Append(target.Target.Region))
@@ -469,6 +470,65 @@ public sealed class PipelineRunner
         Provider.Aws => region == Target.Global ? $"arn:aws:iam::{account}:root" : $"arn:aws:ec2:{region}:{account}:region/{region}",
         _ => $"/subscriptions/{account}",
     };
+
+    /// <summary>
+    /// Redacts, canonicalises and durably stores records on dedicated threads, so collectors hand records
+    /// over and go back to the network: the fsyncs never block the thread pool the API calls run on. The
+    /// queue is bounded, so a slow disk slows collection instead of filling memory.
+    /// </summary>
+    private sealed class StorageWriter : IAsyncDisposable
+    {
+        private readonly System.Threading.Channels.Channel<(Target Target, EvidenceRecord Record)> _queue =
+            System.Threading.Channels.Channel.CreateBounded<(Target, EvidenceRecord)>(new System.Threading.Channels.BoundedChannelOptions(4096) { SingleWriter = false });
+
+        private readonly Task[] _workers;
+
+        public StorageWriter(PipelineRunner runner, RunWriter writer, ConcurrentBag<StoredItem> index, int workers)
+        {
+            _workers = Enumerable.Range(0, Math.Max(1, workers)).Select(_ => Task.Factory.StartNew(
+                () =>
+                {
+                    var reader = _queue.Reader;
+                    try
+                    {
+                        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                        {
+                            while (reader.TryRead(out var item))
+                            {
+                                index.Add(runner.Store(writer, item.Target, item.Record));
+                            }
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        // A store that cannot write (disk full, I/O error) stops the run: collectors waiting
+                        // to hand over records get this error instead of waiting forever.
+                        _queue.Writer.TryComplete(e);
+                        throw;
+                    }
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default)).ToArray();
+        }
+
+        public ValueTask WriteAsync(Target target, EvidenceRecord record, CancellationToken cancellationToken) =>
+            _queue.Writer.WriteAsync((target, record), cancellationToken);
+
+        /// <summary>No more records: waits until every queued one is stored (and rethrows a storage failure).</summary>
+        public async Task CompleteAsync()
+        {
+            _queue.Writer.TryComplete();
+            await Task.WhenAll(_workers).ConfigureAwait(false);
+        }
+
+        /// <summary>Stops the workers; a failure is reported by <see cref="CompleteAsync"/> on the normal path.</summary>
+        public async ValueTask DisposeAsync()
+        {
+            _queue.Writer.TryComplete();
+            await Task.WhenAll(_workers.Select(w => w.ContinueWith(static _ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+        }
+    }
 
     private sealed record StoredItem(string Kind, Provider Provider, string Account, string TargetRegion, string Region, string ResourceId, string Hash);
 }

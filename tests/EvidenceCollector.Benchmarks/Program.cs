@@ -3,13 +3,38 @@
 //   dotnet run -c Release --project tests/EvidenceCollector.Benchmarks -- aws ...
 using EvidenceCollector.Benchmarks;
 
+
 var scenario = args.Length > 0 ? args[0] : "store";
 switch (scenario)
 {
     case "store":
         StoreBenchmark.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
         return 0;
+    case "aws":
+        await AwsBenchmark.RunAsync(Arg(1, 5), Arg(2, 4), Arg(3, 1000), Arg(4, 32));
+        await AwsBenchmark.ThrottleAsync(Arg(5, 50), 800, Arg(4, 32));
+        return 0;
+    case "aws-fanout":
+        await AwsBenchmark.RunAsync(Arg(1, 5), Arg(2, 4), Arg(3, 1000), Arg(4, 32), sequential: false);
+        return 0;
+    case "aws-throttle":
+        await AwsBenchmark.ThrottleAsync(Arg(1, 50), Arg(2, 300), Arg(3, 32));
+        return 0;
+    case "aws-rss":
+        await AwsBenchmark.RssAsync([1_000, 10_000, 100_000], Arg(1, 32));
+        return 0;
+    case "aws-collect":
+        await AwsBenchmark.CollectOnlyAsync(args[1], Arg(2, 32));
+        return 0;
+    case "aws-separate":
+        await AwsBenchmark.RunSeparateAsync(Arg(1, 5), Arg(2, 4), Arg(3, 1000), Arg(4, 32));
+        return 0;
+    case "estate":
+        await AwsBenchmark.ServeEstateAsync(args[1], Arg(2, 0));
+        return 0;
     default:
         Console.Error.WriteLine($"unknown scenario '{scenario}' (store, aws)");
         return 2;
 }
+
+int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;

@@ -39,13 +39,15 @@ public sealed class AwsApiClient
     private readonly AwsEndpoints _endpoints;
     private readonly ResiliencePipeline _pipeline;
     private readonly TimeProvider _time;
+    private readonly AwsCallLimiter _limiter;
 
-    public AwsApiClient(HttpClient http, AwsEndpoints endpoints, ResiliencePipeline pipeline, TimeProvider time)
+    public AwsApiClient(HttpClient http, AwsEndpoints endpoints, ResiliencePipeline pipeline, TimeProvider time, AwsCallLimiter? limiter = null)
     {
         _http = http;
         _endpoints = endpoints;
         _pipeline = pipeline;
         _time = time;
+        _limiter = limiter ?? AwsCallLimiter.Unbounded;
     }
 
     /// <summary>One AWS Query call; the body is the <c>&lt;OpResult&gt;</c> element as JSON.</summary>
@@ -189,22 +191,38 @@ public sealed class AwsApiClient
                 var immutable = await context.Credentials.GetCredentialsAsync().ConfigureAwait(false);
                 using var message = BuildSigned(baseUri, method, path, body, contentType, headers, service.SigningName, signingRegion, immutable, null);
                 HttpResponseMessage response;
-                try
+                string text;
+
+                // The shared limiter bounds requests on the wire: it is held from send to the last byte, not
+                // while signing or parsing.
+                using (await _limiter.EnterAsync(token).ConfigureAwait(false))
                 {
-                    response = await _http.SendAsync(message, token).ConfigureAwait(false);
-                }
-                catch (HttpRequestException e)
-                {
-                    throw new AwsApiException(operation, AwsApiException.TransportError, e.Message, null, null, e);
-                }
-                catch (TaskCanceledException e) when (!token.IsCancellationRequested)
-                {
-                    throw new AwsApiException(operation, "RequestTimeout", "the HTTP attempt timed out", null, null, e);
+                    try
+                    {
+                        response = await _http.SendAsync(message, token).ConfigureAwait(false);
+                    }
+                    catch (HttpRequestException e)
+                    {
+                        throw new AwsApiException(operation, AwsApiException.TransportError, e.Message, null, null, e);
+                    }
+                    catch (TaskCanceledException e) when (!token.IsCancellationRequested)
+                    {
+                        throw new AwsApiException(operation, "RequestTimeout", "the HTTP attempt timed out", null, null, e);
+                    }
+
+                    try
+                    {
+                        text = await response.Content.ReadAsStringAsync(token).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        response.Dispose();
+                        throw;
+                    }
                 }
 
                 using (response)
                 {
-                    var text = await response.Content.ReadAsStringAsync(token).ConfigureAwait(false);
                     var requestId = HeaderRequestId(response);
                     if (!response.IsSuccessStatusCode)
                     {

@@ -21,8 +21,11 @@ public sealed class AwsClients
 {
     private readonly AwsRetryOptions _retry;
 
-    public AwsClients(AwsApiClient api, AwsEndpoints endpoints, IOptions<AwsOptions> options, TimeProvider time)
+    private readonly AwsCallLimiter _limiter;
+
+    public AwsClients(AwsApiClient api, AwsEndpoints endpoints, IOptions<AwsOptions> options, TimeProvider time, AwsCallLimiter? limiter = null)
     {
+        _limiter = limiter ?? AwsCallLimiter.Unbounded;
         Api = api;
         Endpoints = endpoints;
         Options = options.Value;
@@ -80,7 +83,12 @@ public sealed class AwsClients
         var endpoint = Endpoints.Resolve(service, region);
         try
         {
-            var response = await call(cap.Token).ConfigureAwait(false);
+            T response;
+            using (await _limiter.EnterAsync(cap.Token).ConfigureAwait(false))
+            {
+                response = await call(cap.Token).ConfigureAwait(false);
+            }
+
             return new SdkAnswer<T>(response, response.ResponseMetadata?.RequestId, endpoint, Time.GetUtcNow());
         }
         catch (AmazonServiceException e)

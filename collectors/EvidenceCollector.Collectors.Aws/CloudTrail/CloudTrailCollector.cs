@@ -30,12 +30,12 @@ public sealed class CloudTrailCollector(AwsClients clients, ILogger<CloudTrailCo
             return;
         }
 
-        foreach (var trail in (trails.Body["trailList"] as JsonArray ?? []).OfType<JsonObject>())
+        await ForEachAsync((trails.Body["trailList"] as JsonArray ?? []).OfType<JsonObject>(), result, async (trail, part, token) =>
         {
             var arn = trail["TrailARN"]?.GetValue<string>();
             if (arn is null)
             {
-                continue;
+                return;
             }
 
             var home = trail["HomeRegion"]?.GetValue<string>();
@@ -46,19 +46,19 @@ public sealed class CloudTrailCollector(AwsClients clients, ILogger<CloudTrailCo
             {
                 payload["Status"] = await SectionAsync(async () =>
                 {
-                    var status = await api.JsonAsync(context, AwsOperations.TrailGetTrailStatus, new JsonObject { ["Name"] = arn }, cancellationToken).ConfigureAwait(false);
+                    var status = await api.JsonAsync(context, AwsOperations.TrailGetTrailStatus, new JsonObject { ["Name"] = arn }, token).ConfigureAwait(false);
                     at = status.AnsweredAt;
                     return status.Body;
                 }).ConfigureAwait(false);
                 payload["EventSelectors"] = await SectionAsync(async () =>
                 {
-                    var selectors = await api.JsonAsync(context, AwsOperations.TrailGetEventSelectors, new JsonObject { ["TrailName"] = arn }, cancellationToken).ConfigureAwait(false);
+                    var selectors = await api.JsonAsync(context, AwsOperations.TrailGetEventSelectors, new JsonObject { ["TrailName"] = arn }, token).ConfigureAwait(false);
                     at = selectors.AnsweredAt;
                     return selectors.Body;
                 }).ConfigureAwait(false);
             }
 
-            result.Records.Add(Record(AwsKinds.CloudTrailTrail, arn, region, payload, "cloudtrail", trails.Endpoint, trails.RequestId, at, AwsOperations.TrailDescribeTrails, AwsOperations.TrailGetTrailStatus, AwsOperations.TrailGetEventSelectors));
-        }
+            part.Records.Add(Record(AwsKinds.CloudTrailTrail, arn, region, payload, "cloudtrail", trails.Endpoint, trails.RequestId, at, AwsOperations.TrailDescribeTrails, AwsOperations.TrailGetTrailStatus, AwsOperations.TrailGetEventSelectors));
+        }, cancellationToken).ConfigureAwait(false);
     }
 }

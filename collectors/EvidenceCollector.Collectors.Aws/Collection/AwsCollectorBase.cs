@@ -68,4 +68,41 @@ public abstract class AwsCollectorBase : ICollector
     }
 
     protected static string Global => Target.Global;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> for every item with at most <c>Aws:ResourceConcurrency</c> at once (every
+    /// call still passes the shared API limiter), each into its own partial result; merges them in input order
+    /// so the evidence does not depend on timing.
+    /// </summary>
+    protected async Task ForEachAsync<T>(IEnumerable<T> items, CollectionResult result, Func<T, CollectionResult, CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        var list = items.ToList();
+        var partial = new CollectionResult[list.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, list.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Clients.Options.ResourceConcurrency, CancellationToken = cancellationToken },
+            async (i, token) =>
+            {
+                var part = new CollectionResult();
+                await work(list[i], part, token).ConfigureAwait(false);
+                partial[i] = part;
+            }).ConfigureAwait(false);
+        foreach (var part in partial)
+        {
+            result.Records.AddRange(part.Records);
+            result.Errors.AddRange(part.Errors);
+        }
+    }
+
+    /// <summary>Runs independent parts of one collection concurrently, merged in the order given.</summary>
+    protected static async Task AllAsync(CollectionResult result, params Func<CollectionResult, Task>[] parts)
+    {
+        var partial = parts.Select(_ => new CollectionResult()).ToArray();
+        await Task.WhenAll(parts.Select((part, i) => part(partial[i]))).ConfigureAwait(false);
+        foreach (var part in partial)
+        {
+            result.Records.AddRange(part.Records);
+            result.Errors.AddRange(part.Errors);
+        }
+    }
 }

@@ -91,13 +91,13 @@ public sealed class ConfigCollector(AwsClients clients, ILogger<ConfigCollector>
             complianceError = e;
         }
 
-        foreach (var rule in rules.Items.OfType<JsonObject>())
+        await ForEachAsync(rules.Items.OfType<JsonObject>(), result, async (rule, part, token) =>
         {
             var name = rule["ConfigRuleName"]?.GetValue<string>();
             var arn = rule["ConfigRuleArn"]?.GetValue<string>();
             if (name is null || arn is null)
             {
-                continue;
+                return;
             }
 
             var payload = new JsonObject { ["ConfigRule"] = rule.DeepClone() };
@@ -108,12 +108,12 @@ public sealed class ConfigCollector(AwsClients clients, ILogger<ConfigCollector>
             payload["Evaluations"] = await SectionAsync(async () =>
             {
                 var request = new JsonObject { ["ConfigRuleName"] = name, ["ComplianceTypes"] = new JsonArray("COMPLIANT", "NON_COMPLIANT") };
-                var details = await api.JsonListAsync(context, AwsOperations.ConfigGetComplianceDetailsByConfigRule, request, "EvaluationResults", "NextToken", cancellationToken).ConfigureAwait(false);
+                var details = await api.JsonListAsync(context, AwsOperations.ConfigGetComplianceDetailsByConfigRule, request, "EvaluationResults", "NextToken", token).ConfigureAwait(false);
                 at = details.Last.AnsweredAt;
                 return new JsonObject { ["EvaluationResults"] = new JsonArray(details.Items.Select(i => i?.DeepClone()).ToArray()) };
             }).ConfigureAwait(false);
-            result.Records.Add(Record(AwsKinds.ConfigRule, arn, region, payload, "config", rules.Last.Endpoint, rules.Last.RequestId, at,
+            part.Records.Add(Record(AwsKinds.ConfigRule, arn, region, payload, "config", rules.Last.Endpoint, rules.Last.RequestId, at,
                 AwsOperations.ConfigDescribeConfigRules, AwsOperations.ConfigDescribeComplianceByConfigRule, AwsOperations.ConfigGetComplianceDetailsByConfigRule));
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 }

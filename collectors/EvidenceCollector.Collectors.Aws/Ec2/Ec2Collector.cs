@@ -23,6 +23,20 @@ public sealed class Ec2Collector(AwsClients clients, ILogger<Ec2Collector> logge
         using var client = Clients.Ec2(session.Credentials, region);
         var account = session.AccountId;
 
+        await AllAsync(
+            result,
+            r => EbsDefaultAsync(client, account, region, r, cancellationToken),
+            r => PagedAsync<DescribeVolumesResponse, Volume>(AwsOperations.Ec2DescribeVolumes, region, AwsKinds.Ec2Volume, r,
+                (token, ct) => client.DescribeVolumesAsync(new DescribeVolumesRequest { NextToken = token }, ct), x => (x.Volumes, x.NextToken),
+                v => $"arn:aws:ec2:{region}:{account}:volume/{v.VolumeId}", v => AwsJson.ToObject(v), cancellationToken),
+            r => PagedAsync<DescribeSecurityGroupsResponse, SecurityGroup>(AwsOperations.Ec2DescribeSecurityGroups, region, AwsKinds.Ec2SecurityGroup, r,
+                (token, ct) => client.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { NextToken = token }, ct), x => (x.SecurityGroups, x.NextToken),
+                g => g.SecurityGroupArn ?? $"arn:aws:ec2:{region}:{g.OwnerId ?? account}:security-group/{g.GroupId}", g => AwsJson.ToObject(g), cancellationToken),
+            r => VpcsAsync(client, account, region, r, cancellationToken)).ConfigureAwait(false);
+    }
+
+    private async Task EbsDefaultAsync(AmazonEC2Client client, string account, string region, CollectionResult result, CancellationToken cancellationToken)
+    {
         try
         {
             var ebs = await Clients.CallAsync(AwsOperations.Ec2GetEbsEncryptionByDefault, AwsService.Ec2, region, ct => client.GetEbsEncryptionByDefaultAsync(new GetEbsEncryptionByDefaultRequest(), ct), cancellationToken).ConfigureAwait(false);
@@ -33,16 +47,6 @@ public sealed class Ec2Collector(AwsClients clients, ILogger<Ec2Collector> logge
         {
             result.Errors.Add(Error(e, region, null, AwsKinds.Ec2EbsEncryptionDefault));
         }
-
-        await PagedAsync<DescribeVolumesResponse, Volume>(AwsOperations.Ec2DescribeVolumes, region, AwsKinds.Ec2Volume, result,
-            (token, ct) => client.DescribeVolumesAsync(new DescribeVolumesRequest { NextToken = token }, ct), r => (r.Volumes, r.NextToken),
-            v => $"arn:aws:ec2:{region}:{account}:volume/{v.VolumeId}", v => AwsJson.ToObject(v), cancellationToken).ConfigureAwait(false);
-
-        await PagedAsync<DescribeSecurityGroupsResponse, SecurityGroup>(AwsOperations.Ec2DescribeSecurityGroups, region, AwsKinds.Ec2SecurityGroup, result,
-            (token, ct) => client.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { NextToken = token }, ct), r => (r.SecurityGroups, r.NextToken),
-            g => g.SecurityGroupArn ?? $"arn:aws:ec2:{region}:{g.OwnerId ?? account}:security-group/{g.GroupId}", g => AwsJson.ToObject(g), cancellationToken).ConfigureAwait(false);
-
-        await VpcsAsync(client, account, region, result, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task VpcsAsync(AmazonEC2Client client, string account, string region, CollectionResult result, CancellationToken cancellationToken)

@@ -23,11 +23,13 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
     protected override async Task CollectAsync(AwsSession session, string region, CollectionResult result, CancellationToken cancellationToken)
     {
         var context = session.In(AwsService.GlobalSigningRegion);
-        await CredentialReportAsync(session, context, result, cancellationToken).ConfigureAwait(false);
-        await PasswordPolicyAsync(session, context, result, cancellationToken).ConfigureAwait(false);
-        await AccountSummaryAsync(session, context, result, cancellationToken).ConfigureAwait(false);
-        await PoliciesAsync(context, result, cancellationToken).ConfigureAwait(false);
-        await UsersAsync(context, result, cancellationToken).ConfigureAwait(false);
+        await AllAsync(
+            result,
+            r => CredentialReportAsync(session, context, r, cancellationToken),
+            r => PasswordPolicyAsync(session, context, r, cancellationToken),
+            r => AccountSummaryAsync(session, context, r, cancellationToken),
+            r => PoliciesAsync(context, r, cancellationToken),
+            r => UsersAsync(context, r, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task CredentialReportAsync(AwsSession session, AwsCallContext context, CollectionResult result, CancellationToken cancellationToken)
@@ -135,12 +137,12 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
                 continue;
             }
 
-            foreach (var item in list.Items.OfType<JsonObject>())
+            await ForEachAsync(list.Items.OfType<JsonObject>(), result, async (item, part, token) =>
             {
                 var arn = item["Arn"]?.GetValue<string>();
                 if (arn is null)
                 {
-                    continue;
+                    return;
                 }
 
                 var payload = (JsonObject)item.DeepClone();
@@ -153,7 +155,7 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
                     {
                         ["PolicyArn"] = arn,
                         ["VersionId"] = item["DefaultVersionId"]?.GetValue<string>() ?? "v1",
-                    }, cancellationToken).ConfigureAwait(false);
+                    }, token).ConfigureAwait(false);
                     at = version.AnsweredAt;
                     requestId = version.RequestId;
                     var policyVersion = version.Body["PolicyVersion"] as JsonObject ?? new JsonObject();
@@ -161,8 +163,8 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
                     copy["Document"] = PolicyDocument(AwsOperations.IamGetPolicyVersion, policyVersion["Document"]?.GetValue<string>(), version.RequestId);
                     return copy;
                 }).ConfigureAwait(false);
-                result.Records.Add(Record(AwsKinds.IamPolicy, arn, Global, payload, "iam", list.Last.Endpoint, requestId, at, AwsOperations.IamListPolicies, AwsOperations.IamGetPolicyVersion));
-            }
+                part.Records.Add(Record(AwsKinds.IamPolicy, arn, Global, payload, "iam", list.Last.Endpoint, requestId, at, AwsOperations.IamListPolicies, AwsOperations.IamGetPolicyVersion));
+            }, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -199,13 +201,13 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
             return;
         }
 
-        foreach (var user in users.Items.OfType<JsonObject>())
+        await ForEachAsync(users.Items.OfType<JsonObject>(), result, async (user, part, token) =>
         {
             var name = user["UserName"]?.GetValue<string>();
             var arn = user["Arn"]?.GetValue<string>();
             if (name is null || arn is null)
             {
-                continue;
+                return;
             }
 
             var payload = new JsonObject { ["User"] = user.DeepClone() };
@@ -213,18 +215,18 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
             var at = users.Last.AnsweredAt;
             payload["AttachedPolicies"] = await SectionAsync(async () =>
             {
-                var attached = await api.QueryListAsync(context, AwsOperations.IamListAttachedUserPolicies, parameters, "AttachedPolicies", cancellationToken).ConfigureAwait(false);
+                var attached = await api.QueryListAsync(context, AwsOperations.IamListAttachedUserPolicies, parameters, "AttachedPolicies", token).ConfigureAwait(false);
                 at = attached.Last.AnsweredAt;
                 return new JsonObject { ["AttachedPolicies"] = new JsonArray(attached.Items.Select(i => i?.DeepClone()).ToArray()) };
             }).ConfigureAwait(false);
             payload["InlinePolicies"] = await SectionAsync(async () =>
             {
-                var inline = await api.QueryListAsync(context, AwsOperations.IamListUserPolicies, parameters, "PolicyNames", cancellationToken).ConfigureAwait(false);
+                var inline = await api.QueryListAsync(context, AwsOperations.IamListUserPolicies, parameters, "PolicyNames", token).ConfigureAwait(false);
                 at = inline.Last.AnsweredAt;
                 return new JsonObject { ["PolicyNames"] = new JsonArray(inline.Items.Select(i => i?.DeepClone()).ToArray()) };
             }).ConfigureAwait(false);
-            result.Records.Add(Record(AwsKinds.IamUser, arn, Global, payload, "iam", users.Last.Endpoint, users.Last.RequestId, at, AwsOperations.IamListUsers, AwsOperations.IamListAttachedUserPolicies, AwsOperations.IamListUserPolicies));
-        }
+            part.Records.Add(Record(AwsKinds.IamUser, arn, Global, payload, "iam", users.Last.Endpoint, users.Last.RequestId, at, AwsOperations.IamListUsers, AwsOperations.IamListAttachedUserPolicies, AwsOperations.IamListUserPolicies));
+        }, cancellationToken).ConfigureAwait(false);
     }
 }
 

@@ -36,7 +36,7 @@ public sealed class KmsCollector(AwsClients clients, ILogger<KmsCollector> logge
             return;
         }
 
-        foreach (var key in keys)
+        await ForEachAsync(keys, result, async (key, part, token) =>
         {
             var arn = key.KeyArn ?? $"arn:aws:kms:{region}:{session.AccountId}:key/{key.KeyId}";
             var payload = new JsonObject { ["KeyId"] = key.KeyId, ["KeyArn"] = arn };
@@ -44,7 +44,7 @@ public sealed class KmsCollector(AwsClients clients, ILogger<KmsCollector> logge
             KeyMetadata? metadata = null;
             try
             {
-                var described = await Clients.CallAsync(AwsOperations.KmsDescribeKey, AwsService.Kms, region, ct => client.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key.KeyId }, ct), cancellationToken).ConfigureAwait(false);
+                var described = await Clients.CallAsync(AwsOperations.KmsDescribeKey, AwsService.Kms, region, ct => client.DescribeKeyAsync(new DescribeKeyRequest { KeyId = key.KeyId }, ct), token).ConfigureAwait(false);
                 metadata = described.Response.KeyMetadata;
                 at = described.AnsweredAt;
                 payload["KeyMetadata"] = AwsJson.ToNode(metadata);
@@ -58,7 +58,7 @@ public sealed class KmsCollector(AwsClients clients, ILogger<KmsCollector> logge
             {
                 try
                 {
-                    var rotation = await Clients.CallAsync(AwsOperations.KmsGetKeyRotationStatus, AwsService.Kms, region, ct => client.GetKeyRotationStatusAsync(new GetKeyRotationStatusRequest { KeyId = key.KeyId }, ct), cancellationToken).ConfigureAwait(false);
+                    var rotation = await Clients.CallAsync(AwsOperations.KmsGetKeyRotationStatus, AwsService.Kms, region, ct => client.GetKeyRotationStatusAsync(new GetKeyRotationStatusRequest { KeyId = key.KeyId }, ct), token).ConfigureAwait(false);
                     at = rotation.AnsweredAt;
                     payload["Rotation"] = new JsonObject { ["KeyRotationEnabled"] = rotation.Response.KeyRotationEnabled, ["RotationPeriodInDays"] = rotation.Response.RotationPeriodInDays };
                 }
@@ -68,8 +68,8 @@ public sealed class KmsCollector(AwsClients clients, ILogger<KmsCollector> logge
                 }
             }
 
-            result.Records.Add(Record(AwsKinds.KmsKey, arn, region, payload, "kms", list.Endpoint, list.Response.ResponseMetadata?.RequestId, at,
+            part.Records.Add(Record(AwsKinds.KmsKey, arn, region, payload, "kms", list.Endpoint, list.Response.ResponseMetadata?.RequestId, at,
                 AwsOperations.KmsListKeys, AwsOperations.KmsDescribeKey, AwsOperations.KmsGetKeyRotationStatus));
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -76,10 +76,7 @@ public sealed class S3Collector(AwsClients clients, ILogger<S3Collector> logger)
         var regional = new Dictionary<string, AmazonS3Client>(StringComparer.Ordinal);
         try
         {
-            foreach (var bucket in buckets)
-            {
-                await BucketAsync(session, client, regional, bucket, last, result, cancellationToken).ConfigureAwait(false);
-            }
+            await ForEachAsync(buckets, result, (bucket, part, token) => BucketAsync(session, client, regional, bucket, last, part, token), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -111,12 +108,16 @@ public sealed class S3Collector(AwsClients clients, ILogger<S3Collector> logger)
             payload["Location"] = AwsJson.SectionError(e);
         }
 
-        if (!regional.TryGetValue(region, out var client))
+        AmazonS3Client client;
+        lock (regional)
         {
-            client = region == home ? homeClient : Clients.S3(session.Credentials, region);
-            if (region != home)
+            if (!regional.TryGetValue(region, out client!))
             {
-                regional[region] = client;
+                client = region == home ? homeClient : Clients.S3(session.Credentials, region);
+                if (region != home)
+                {
+                    regional[region] = client;
+                }
             }
         }
 

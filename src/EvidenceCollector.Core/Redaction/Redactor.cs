@@ -80,13 +80,39 @@ public static partial class Redactor
             return null;
         }
 
+        // Each pattern runs only when the text has the character it cannot match without: most values
+        // (ids, ARNs, dates, names) skip every regular expression.
         var result = value;
-        result = PrivateKeyBlock().Replace(result, Mark);
-        result = ConnectionStringSecret().Replace(result, m => m.Groups["k"].Value + "=" + Mark);
-        result = SignedUrlParameter().Replace(result, m => m.Groups["k"].Value + "=" + Mark);
-        result = UrlCredentials().Replace(result, m => m.Groups["s"].Value + m.Groups["u"].Value + ":" + Mark + "@");
-        result = SessionToken().Replace(result, Mark);
-        result = AwsSecretKey().Replace(result, m => LooksLikeSecretKey(m.Value) ? Mark : m.Value);
+        var hasEquals = value.Contains('=', StringComparison.Ordinal);
+        if (value.Contains("PRIVATE KEY", StringComparison.Ordinal))
+        {
+            result = PrivateKeyBlock().Replace(result, Mark);
+        }
+
+        if (hasEquals)
+        {
+            result = ConnectionStringSecret().Replace(result, m => m.Groups["k"].Value + "=" + Mark);
+            if (result.Contains('?', StringComparison.Ordinal) || result.Contains('&', StringComparison.Ordinal))
+            {
+                result = SignedUrlParameter().Replace(result, m => m.Groups["k"].Value + "=" + Mark);
+            }
+        }
+
+        if (result.Contains("://", StringComparison.Ordinal) && result.Contains('@', StringComparison.Ordinal))
+        {
+            result = UrlCredentials().Replace(result, m => m.Groups["s"].Value + m.Groups["u"].Value + ":" + Mark + "@");
+        }
+
+        if (result.Length >= 40)
+        {
+            if (result.Length >= 100)
+            {
+                result = SessionToken().Replace(result, Mark);
+            }
+
+            result = AwsSecretKey().Replace(result, m => LooksLikeSecretKey(m.Value) ? Mark : m.Value);
+        }
+
         return ReferenceEquals(result, value) || result == value ? null : result;
     }
 

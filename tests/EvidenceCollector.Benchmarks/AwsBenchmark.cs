@@ -1,0 +1,255 @@
+using System.Diagnostics;
+using Amazon.Runtime;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using EvidenceCollector.Checks;
+using EvidenceCollector.Collectors.Aws;
+using EvidenceCollector.Estate;
+using EvidenceCollector.Mapping;
+using EvidenceCollector.Model;
+using EvidenceCollector.Pipeline;
+using EvidenceCollector.Store;
+
+namespace EvidenceCollector.Benchmarks;
+
+/// <summary>
+/// `aws`: the real AWS collectors and pipeline against the emulated estate.
+/// 1. 5 accounts × 4 regions × 1 000 resources, 20 ms per call: calls, wall time, the lower bound
+///    (calls × latency ÷ allowed concurrency), their ratio; and a naive sequential run on a sample (one
+///    account, one region), scaled by calls.
+/// 2. A throttle of R requests/s per service: achieved rate ÷ R and evidence lost.
+/// `aws-rss`: peak RSS of the collector process (the estate in another process) at 1 k, 10 k, 100 k resources.
+/// </summary>
+internal static class AwsBenchmark
+{
+    private static readonly int Latency = int.TryParse(Environment.GetEnvironmentVariable("BENCH_LATENCY_MS"), out var ms) ? ms : 20;
+
+    public static async Task RunAsync(int accounts, int regions, int resources, int concurrency, bool sequential = true)
+    {
+        var estate = EstateDefinition.Generate(accounts, regions, resources);
+        var switches = new EstateSwitches { Latency = TimeSpan.FromMilliseconds(Latency), PageSize = 100 };
+        await using var server = await EstateServer.StartAsync(estate, switches, 0, CancellationToken.None);
+        Console.WriteLine($"aws benchmark: {accounts} accounts × {regions} regions × {resources} resources, {Latency} ms per call, page size {switches.PageSize}, allowed concurrency {concurrency} API calls");
+
+        // Fan-out run.
+        server.Stats.Reset();
+        var phases = new PhaseClock();
+        var (wall, outcome) = await CollectAsync(server, Temp(), concurrency, RunScope.All, phases);
+        var calls = server.Stats.TotalCalls;
+        var bound = TimeSpan.FromMilliseconds(calls * (double)Latency / concurrency);
+        var api = phases.Until("evaluating");
+        Console.WriteLine($"phases: planning done at {phases.Until("collecting").TotalSeconds:F1} s, collection done at {api.TotalSeconds:F1} s, sealed at {wall.TotalSeconds:F1} s");
+        Console.WriteLine($"fan-out: {calls} API calls; plan + collect + store {api.TotalSeconds:F1} s (ratio bound/that {bound / api:F2}, goal >= 0.8); whole run incl. checks and seal {wall.TotalSeconds:F1} s (ratio {bound / wall:F2}); lower bound {bound.TotalSeconds:F1} s; {outcome.Seal?.Evidence} evidence, {outcome.Findings.Count} findings, {outcome.Findings.Count(f => f.Status == FindingStatus.Error)} error");
+
+        if (!sequential)
+        {
+            return;
+        }
+
+        // Naive sequential mode on a sample: one account, one region, one call at a time.
+        server.Stats.Reset();
+        var sample = new RunScope { Accounts = [estate.Accounts[0].Id], Regions = [estate.Accounts[0].EnabledRegions[0]] };
+        var (sequentialWall, _) = await CollectAsync(server, Temp(), 1, sample);
+        var sampleCalls = server.Stats.TotalCalls;
+        var scaled = sequentialWall * ((double)calls / sampleCalls);
+        Console.WriteLine($"sequential sample: {sampleCalls} calls in {sequentialWall.TotalSeconds:F1} s; scaled to {calls} calls: {scaled.TotalSeconds:F0} s; fan-out is {scaled / wall:F1}x faster (goal >= 10x)");
+    }
+
+    /// <summary>The fan-out run with the estate in its own process (calls counted by the client's limiter).</summary>
+    public static async Task RunSeparateAsync(int accounts, int regions, int resources, int concurrency)
+    {
+        var self = Environment.ProcessPath!;
+        var dll = typeof(AwsBenchmark).Assembly.Location;
+        using var estate = Process.Start(Start(self, dll, "estate", $"{accounts}x{regions}x{resources}", Latency.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+        try
+        {
+            var endpoint = new Uri((await estate.StandardOutput.ReadLineAsync())!.Trim());
+            using var services = Services(endpoint, concurrency);
+            using var store = EvidenceStore.OpenOrCreate(Temp());
+            var limiter = services.GetRequiredService<EvidenceCollector.Collectors.Aws.Api.AwsCallLimiter>();
+            var phases = new PhaseClock();
+            var watch = Stopwatch.StartNew();
+            phases.Start();
+            var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", RunScope.All), phases, CancellationToken.None);
+            var wall = watch.Elapsed;
+            var calls = limiter.Entered;
+            var bound = TimeSpan.FromMilliseconds(calls * (double)Latency / concurrency);
+            var api = phases.Until("evaluating");
+            Console.WriteLine($"estate in its own process: {calls} API calls; plan + collect + store {api.TotalSeconds:F1} s (ratio bound/that {bound / api:F2}); whole run {wall.TotalSeconds:F1} s (ratio {bound / wall:F2}); lower bound {bound.TotalSeconds:F1} s; {outcome.Findings.Count} findings, {outcome.Findings.Count(f => f.Status == FindingStatus.Error)} error");
+        }
+        finally
+        {
+            estate.Kill();
+            await estate.WaitForExitAsync();
+        }
+    }
+
+    public static async Task ThrottleAsync(int rate, int resources, int concurrency)
+    {
+        var estate = EstateDefinition.Generate(1, 1, resources);
+        var switches = new EstateSwitches { PageSize = 100 };
+        await using var server = await EstateServer.StartAsync(estate, switches, 0, CancellationToken.None);
+        foreach (var service in new[] { "iam", "kms", "ec2", "s3", "sts", "config", "cloudtrail", "rds", "logs", "organizations", "s3control" })
+        {
+            switches.SetThrottle(service, rate, Math.Max(1, rate / 5));
+        }
+
+        Console.WriteLine($"throttle: {rate} requests/s per service (burst {Math.Max(1, rate / 5)}), 1 account × 1 region × {resources} resources, concurrency {concurrency}");
+        foreach (var collector in new[] { "iam", "kms", "s3" })
+        {
+            server.Stats.Reset();
+            var phases = new PhaseClock();
+            var (wall, outcome) = await CollectAsync(server, Temp(), concurrency, new RunScope { Collectors = [collector] }, phases);
+            var window = phases.Until("evaluating") - phases.Until("collecting");
+            var answered = server.Stats.Calls.Where(c => c.Key.StartsWith(collector + ":", StringComparison.Ordinal)).Sum(c => c.Value);
+            var throttled = server.Stats.Throttled;
+            var succeeded = answered - throttled;
+            var errors = outcome.Findings.Count(f => f.Status == FindingStatus.Error);
+            var sectionErrors = outcome.Findings.Count(f => f.Message.Contains("Throttl", StringComparison.Ordinal) || f.Message.Contains("SlowDown", StringComparison.Ordinal));
+            Console.WriteLine($"  {collector}: {succeeded} calls answered + {throttled} throttled during the {window.TotalSeconds:F1} s collection window = {succeeded / window.TotalSeconds:F1}/s; achieved ÷ R = {succeeded / window.TotalSeconds / rate:F2} (goal >= 0.85); evidence lost: {errors} error findings ({sectionErrors} mention throttling)");
+        }
+    }
+
+    /// <summary>The collector process of the RSS benchmark: collect from an estate served elsewhere, print peak RSS.</summary>
+    public static async Task CollectOnlyAsync(string endpoint, int concurrency)
+    {
+        var services = Services(new Uri(endpoint), concurrency);
+        using var store = EvidenceStore.OpenOrCreate(Temp());
+        var watch = Stopwatch.StartNew();
+        var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", RunScope.All), null, CancellationToken.None);
+        Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence, {outcome.Findings.Count} findings in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {PeakRssMiB():F0} MiB");
+    }
+
+    public static async Task RssAsync(int[] totals, int concurrency)
+    {
+        foreach (var total in totals)
+        {
+            // total resources spread as 5 accounts × 4 regions.
+            var perRegion = Math.Max(1, total / 20);
+            var self = Environment.ProcessPath!;
+            var dll = typeof(AwsBenchmark).Assembly.Location;
+            using var estate = Process.Start(Start(self, dll, "estate", $"5x4x{perRegion}"))!;
+            var endpoint = (await estate.StandardOutput.ReadLineAsync())!.Trim();
+            using var collector = Process.Start(Start(self, dll, "aws-collect", endpoint, concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+            var output = await collector.StandardOutput.ReadToEndAsync();
+            await collector.WaitForExitAsync();
+            estate.Kill();
+            await estate.WaitForExitAsync();
+            Console.WriteLine($"rss at {perRegion * 20} resources (5x4x{perRegion}): {output.Trim()}");
+        }
+    }
+
+    public static async Task ServeEstateAsync(string spec, int latency = 0)
+    {
+        var parts = spec.Split('x').Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        await using var server = await EstateServer.StartAsync(EstateDefinition.Generate(parts[0], parts[1], parts[2]), new EstateSwitches { PageSize = 100, Latency = TimeSpan.FromMilliseconds(latency) }, 0, CancellationToken.None);
+        Console.WriteLine(server.BaseUrl);
+        await server.WaitForShutdownAsync(CancellationToken.None);
+    }
+
+    private static ProcessStartInfo Start(string self, string dll, params string[] args)
+    {
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            start.ArgumentList.Add(dll);
+        }
+
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return start;
+    }
+
+    private static async Task<(TimeSpan, RunOutcome)> CollectAsync(EstateServer server, string data, int concurrency, RunScope scope, PhaseClock? phases = null)
+    {
+        using var services = Services(server.BaseUrl, concurrency);
+        using var store = EvidenceStore.OpenOrCreate(data);
+        var watch = Stopwatch.StartNew();
+        phases?.Start();
+        var limiter = services.GetRequiredService<EvidenceCollector.Collectors.Aws.Api.AwsCallLimiter>();
+        var samples = new List<int>();
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                samples.Add(limiter.InFlight);
+                await Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None);
+            }
+        });
+        var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", scope), phases, CancellationToken.None);
+        sampling.Cancel();
+        await sampler;
+        if (phases is not null)
+        {
+            Console.WriteLine($"calls in flight every 250 ms: {string.Join(' ', samples)}");
+        }
+        return (watch.Elapsed, outcome);
+    }
+
+    private static ServiceProvider Services(Uri endpoint, int concurrency)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Pipeline:MaxConcurrency"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Aws:MaxConcurrentCalls"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Aws:ResourceConcurrency"] = concurrency == 1 ? "1" : "8",
+            ["Aws:Organization:RoleName"] = "EvidenceCollectorReadOnly",
+            ["Aws:CredentialReportPollInterval"] = "00:00:00.050",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(b => b.AddFilter(_ => false));
+        services.AddEvidencePipeline(configuration);
+        services.AddSingleton(new RunEnvironment("bench", "bench"));
+        services.AddAwsCollectors(configuration, new AwsOverride(new BasicAWSCredentials(DemoCredentials.AccessKeyId, DemoCredentials.SecretAccessKey), endpoint));
+        services.AddSingleton(sp => MappingTable.Load(Mappings(), sp.GetServices<ICheck>().Select(c => c.Metadata)));
+        return services.BuildServiceProvider();
+    }
+
+    private static string Mappings()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "mappings", "iso27001-2022", "annex-a.csv")))
+            {
+                return Path.Combine(dir.FullName, "mappings");
+            }
+        }
+
+        throw new InvalidOperationException("mappings/ not found");
+    }
+
+    /// <summary>When each phase of the run began.</summary>
+    private sealed class PhaseClock : IRunProgress
+    {
+        private readonly Stopwatch _watch = new();
+        private readonly Dictionary<string, TimeSpan> _phases = [];
+
+        public void Start() => _watch.Start();
+
+        public TimeSpan Until(string phase) => _phases.TryGetValue(phase, out var at) ? at : _watch.Elapsed;
+
+        public void Planned(string runId, int targets, int tasks)
+        {
+        }
+
+        public void CollectorFinished(string collector, Target target, int records, int errors)
+        {
+        }
+
+        public void Phase(string name) => _phases[name] = _watch.Elapsed;
+    }
+
+    private static string Temp() => Path.Combine(Directory.CreateTempSubdirectory("ec-bench-aws-").FullName, "data");
+
+    private static double PeakRssMiB()
+    {
+        var line = File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+    }
+}
