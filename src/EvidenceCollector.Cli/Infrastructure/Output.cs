@@ -51,23 +51,14 @@ public static class Output
 
     public static void Line(string text) => Console.Out.WriteLine(text);
 
-    public static JsonObject Finding(Finding f) => new()
+    /// <summary>A finding as printed: its canonical (hashed) form plus its hash, so a reader can check it.</summary>
+    public static JsonObject Finding(Finding f)
     {
-        ["runId"] = f.RunId,
-        ["checkId"] = f.CheckId,
-        ["title"] = f.Title,
-        ["provider"] = f.Provider.ToWire(),
-        ["account"] = f.Account,
-        ["region"] = f.Region,
-        ["resourceId"] = f.ResourceId,
-        ["status"] = f.Status.ToWire(),
-        ["severity"] = f.Severity.ToWire(),
-        ["controls"] = CanonicalForms.Strings(f.Controls),
-        ["message"] = f.Message,
-        ["evidence"] = CanonicalForms.Strings(f.Evidence),
-        ["mappingKey"] = f.MappingKey,
-        ["hash"] = CanonicalForms.FindingHash(f),
-    };
+        var o = CanonicalForms.Finding(f);
+        o["mappingKey"] ??= null;
+        o["hash"] = CanonicalForms.FindingHash(f);
+        return o;
+    }
 
     public static JsonObject Control(Control control, ControlResult? result, Coverage coverage, string? runId) => new()
     {
