@@ -21,16 +21,24 @@ public sealed record RunRequest(RunTrigger Trigger, string RequestedBy, RunScope
 /// <summary>Facts about this build and its configuration that every run records.</summary>
 public sealed record RunEnvironment(string ToolVersion, string ConfigHash);
 
-/// <summary>How a run ended.</summary>
+/// <summary>
+/// How a run ended. Findings themselves are in the store (read them with <see cref="EvidenceStore.Findings"/>):
+/// a run over a large estate streams them there instead of holding them.
+/// </summary>
 public sealed record RunOutcome(
     string RunId,
     RunStatus Status,
     string? Reason,
     SealResult? Seal,
-    IReadOnlyList<Finding> Findings,
+    IReadOnlyDictionary<FindingStatus, int> FindingCounts,
     IReadOnlyList<ControlResult> Controls,
     IReadOnlyList<TargetReport> Targets,
-    IReadOnlyList<string> UnmappedRules);
+    IReadOnlyList<string> UnmappedRules)
+{
+    public int FindingCount(FindingStatus status) => FindingCounts.TryGetValue(status, out var n) ? n : 0;
+
+    public int TotalFindings => FindingCounts.Values.Sum();
+}
 
 /// <summary>
 /// plan → collect (bounded, resilient, cancellable) → redact + canonicalise → store → checks → findings →
@@ -94,7 +102,7 @@ public sealed class PipelineRunner
             const string reason = "cancelled before sealing (shutdown or interrupt)";
             writer.Abort(reason);
             Log.RunAborted(_logger, writer.RunId, reason);
-            return new RunOutcome(writer.RunId, RunStatus.Aborted, reason, null, [], [], writer.TargetReports, []);
+            return new RunOutcome(writer.RunId, RunStatus.Aborted, reason, null, new Dictionary<FindingStatus, int>(), [], writer.TargetReports, []);
         }
         catch (Exception e) when (e is not SigningException)
         {
@@ -216,8 +224,21 @@ public sealed class PipelineRunner
         cancellationToken.ThrowIfCancellationRequested();
         progress.Phase("evaluating");
         var checks = ChecksInScope(scope);
-        var findings = Evaluate(store, writer.RunId, checks, planned, index.ToList(), errors.ToList(), covered);
-        var unmapped = findings.Where(f => f.MappingKey is not null && f.Controls.Count == 0).Select(f => f.CheckId).Distinct().Order(StringComparer.Ordinal).ToList();
+        var tally = new ControlTally();
+        var unmappedRules = new SortedSet<string>(StringComparer.Ordinal);
+        Evaluate(store, writer.RunId, checks, planned, index.ToList(), errors.ToList(), covered, findings =>
+        {
+            // Findings go to the store as each account is evaluated; only counts stay in memory.
+            writer.AddFindings(findings);
+            foreach (var finding in findings)
+            {
+                tally.Add(finding);
+                if (finding.MappingKey is not null && finding.Controls.Count == 0)
+                {
+                    unmappedRules.Add(finding.CheckId);
+                }
+            }
+        });
 
         // 4. Control status.
         var checksByControl = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
@@ -234,15 +255,16 @@ public sealed class PipelineRunner
             }
         }
 
-        var controls = ControlEvaluator.Evaluate(_mapping.Controls, checksByControl, findings);
+        var controls = tally.Results(_mapping.Controls, checksByControl);
 
         // 5. Seal.
         cancellationToken.ThrowIfCancellationRequested();
         progress.Phase("sealing");
         var (signer, previous) = _signers.Resolve(store);
-        var seal = writer.Seal(findings, controls, signer, previous);
+        var seal = writer.Seal(controls, signer, previous);
         Log.RunSealed(_logger, writer.RunId, seal.Sequence, seal.Findings, seal.Evidence, seal.ManifestHash);
-        return new RunOutcome(writer.RunId, RunStatus.Sealed, null, seal, findings, controls, writer.TargetReports, unmapped);
+        var counts = Enum.GetValues<FindingStatus>().ToDictionary(s => s, tally.Count);
+        return new RunOutcome(writer.RunId, RunStatus.Sealed, null, seal, counts, controls, writer.TargetReports, [.. unmappedRules]);
     }
 
     /// <summary>The limiter of a collector: its service's limit when configured, else its provider's, else the global one.</summary>
@@ -334,56 +356,62 @@ public sealed class PipelineRunner
         return mapped.Any(c => controls.Contains(c, StringComparer.OrdinalIgnoreCase));
     }
 
-    private List<Finding> Evaluate(
+    /// <summary>
+    /// Per account, per group of checks that read the same evidence kinds: loads those payloads from the
+    /// store (what was stored is what is judged), evaluates, hands the findings to <paramref name="sink"/>
+    /// and lets the payloads go, so memory follows the largest group, not the estate.
+    /// </summary>
+    private void Evaluate(
         EvidenceStore store,
         string runId,
         List<ICheck> checks,
         List<PlannedTarget> planned,
         List<StoredItem> index,
         List<(Target Target, CollectionError Error)> errors,
-        ConcurrentDictionary<(Provider, string Account, string Region, string Kind), bool> covered)
+        ConcurrentDictionary<(Provider, string Account, string Region, string Kind), bool> covered,
+        Action<IReadOnlyList<Finding>> sink)
     {
-        var findings = new List<Finding>();
         var accounts = planned.Select(t => (t.Target.Provider, t.Target.Account))
             .Concat(errors.Select(e => (e.Target.Provider, e.Target.Account)))
             .Distinct().OrderBy(a => a.Provider).ThenBy(a => a.Account, StringComparer.Ordinal).ToList();
+        var byAccount = index.GroupBy(i => (i.Provider, i.Account)).ToDictionary(g => g.Key, g => g.ToList());
         foreach (var (provider, account) in accounts)
         {
-            var providerChecks = checks.Where(c => c.Metadata.Provider == provider).ToList();
-            if (providerChecks.Count == 0)
+            var accountItems = byAccount.TryGetValue((provider, account), out var list) ? list : [];
+            var accountErrors = errors.Where(e => e.Target.Provider == provider && e.Target.Account == account).ToList();
+            var groups = checks.Where(c => c.Metadata.Provider == provider)
+                .GroupBy(c => string.Join('|', c.Metadata.EvidenceKinds.Order(StringComparer.Ordinal)), StringComparer.Ordinal);
+            foreach (var group in groups)
             {
-                continue;
-            }
+                var kinds = group.First().Metadata.EvidenceKinds.ToHashSet(StringComparer.Ordinal);
+                var documents = new List<JsonDocument>();
+                try
+                {
+                    var items = new List<EvidenceItem>();
+                    foreach (var stored in accountItems.Where(i => kinds.Contains(i.Kind)))
+                    {
+                        var document = JsonDocument.Parse(store.Objects.Read(stored.Hash));
+                        documents.Add(document);
+                        items.Add(new EvidenceItem(stored.Kind, account, stored.Region, stored.ResourceId, stored.Hash, document.RootElement));
+                    }
 
-            var kinds = providerChecks.SelectMany(c => c.Metadata.EvidenceKinds).ToHashSet(StringComparer.Ordinal);
-            var documents = new List<JsonDocument>();
-            try
-            {
-                var items = new List<EvidenceItem>();
-                foreach (var stored in index.Where(i => i.Provider == provider && i.Account == account && kinds.Contains(i.Kind)))
-                {
-                    // Checks read what the store holds, byte for byte, so a bundle can be re-checked offline.
-                    var document = JsonDocument.Parse(store.Objects.Read(stored.Hash));
-                    documents.Add(document);
-                    items.Add(new EvidenceItem(stored.Kind, account, stored.Region, stored.ResourceId, stored.Hash, document.RootElement));
-                }
+                    var findings = new List<Finding>();
+                    foreach (var check in group)
+                    {
+                        findings.AddRange(EvaluateCheck(runId, check, provider, account, items, accountErrors, planned, covered));
+                    }
 
-                var accountErrors = errors.Where(e => e.Target.Provider == provider && e.Target.Account == account).ToList();
-                foreach (var check in providerChecks)
-                {
-                    findings.AddRange(EvaluateCheck(runId, check, provider, account, items, accountErrors, planned, covered));
+                    sink(findings);
                 }
-            }
-            finally
-            {
-                foreach (var document in documents)
+                finally
                 {
-                    document.Dispose();
+                    foreach (var document in documents)
+                    {
+                        document.Dispose();
+                    }
                 }
             }
         }
-
-        return findings;
     }
 
     private IEnumerable<Finding> EvaluateCheck(
@@ -479,7 +507,7 @@ public sealed class PipelineRunner
     private sealed class StorageWriter : IAsyncDisposable
     {
         private readonly System.Threading.Channels.Channel<(Target Target, EvidenceRecord Record)> _queue =
-            System.Threading.Channels.Channel.CreateBounded<(Target, EvidenceRecord)>(new System.Threading.Channels.BoundedChannelOptions(4096) { SingleWriter = false });
+            System.Threading.Channels.Channel.CreateBounded<(Target, EvidenceRecord)>(new System.Threading.Channels.BoundedChannelOptions(512) { SingleWriter = false });
 
         private readonly Task[] _workers;
 

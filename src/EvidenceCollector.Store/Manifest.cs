@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json.Nodes;
+using EvidenceCollector.Canonical;
 using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Store;
@@ -26,6 +28,71 @@ internal sealed record ManifestInput(
     IReadOnlyList<ControlResult> Controls)
 {
     public const string Format = "evidencecollector.manifest/1";
+
+    /// <summary>
+    /// The manifest's canonical (RFC 8785) bytes, written directly: the three hash lists, which grow with the
+    /// estate, are streamed (sorted, distinct) instead of built as a JSON tree. Byte for byte the
+    /// canonicalisation of <see cref="ToJson"/> (a test holds them equal).
+    /// </summary>
+    public byte[] ToCanonicalBytes() => Write(SortedDistinct(Envelopes), SortedDistinct(Evidence), SortedDistinct(Findings));
+
+    private static IEnumerable<string> SortedDistinct(IEnumerable<string> hashes) => hashes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+
+    /// <summary>The same, with the hash lists streamed from elsewhere (already sorted and distinct).</summary>
+    public byte[] Write(IEnumerable<string> envelopes, IEnumerable<string> evidence, IEnumerable<string> findings)
+    {
+        var json = ToJson();
+        var output = new ArrayBufferWriter<byte>(64 * 1024);
+        void Raw(string text) => output.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        void Node(string key) => output.Write(Jcs.Canonicalize(json[key]));
+        void Hashes(IEnumerable<string> hashes)
+        {
+            Raw("[");
+            string? previous = null;
+            foreach (var hash in hashes)
+            {
+                if (!IsHash(hash) || (previous is not null && string.CompareOrdinal(previous, hash) >= 0))
+                {
+                    throw new InvalidOperationException($"manifest hash lists must be sorted, distinct lowercase SHA-256 hex; got '{hash}' after '{previous}'");
+                }
+
+                Raw(previous is null ? "\"" : ",\"");
+                Raw(hash);
+                Raw("\"");
+                previous = hash;
+            }
+
+            Raw("]");
+        }
+
+        // Members in RFC 8785 order (UTF-16 code units of the names).
+        Raw("{\"configHash\":");
+        Node("configHash");
+        Raw(",\"controls\":");
+        Node("controls");
+        Raw(",\"envelopes\":");
+        Hashes(envelopes);
+        Raw(",\"evidence\":");
+        Hashes(evidence);
+        Raw(",\"findings\":");
+        Hashes(findings);
+        Raw(",\"format\":");
+        Node("format");
+        Raw(",\"keyId\":");
+        Node("keyId");
+        Raw(",\"previousManifest\":");
+        Node("previousManifest");
+        Raw(",\"run\":");
+        Node("run");
+        Raw(",\"targets\":");
+        Node("targets");
+        Raw(",\"toolVersion\":");
+        Node("toolVersion");
+        Raw("}");
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static bool IsHash(string text) => text.Length == 64 && text.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));
 
     public JsonObject ToJson() => new()
     {

@@ -132,11 +132,37 @@ public sealed class RunWriter : IDisposable
     }
 
     /// <summary>
+    /// Adds findings to the run (hashed and written now, visible only once the run is sealed), so a run
+    /// over a large estate never holds all its findings in memory.
+    /// </summary>
+    public void AddFindings(IReadOnlyCollection<Finding> findings)
+    {
+        if (findings.Count == 0)
+        {
+            return;
+        }
+
+        var rows = findings.Select(f => (Finding: f, Hash: CanonicalForms.FindingHash(f))).ToList();
+        _store.WithTransaction((db, tx) =>
+        {
+            InsertFindings(db, tx, rows);
+            return 0;
+        });
+    }
+
+    /// <summary>Adds <paramref name="findings"/>, then seals (see the other overload).</summary>
+    public SealResult Seal(IReadOnlyList<Finding> findings, IReadOnlyList<ControlResult> controls, ISigner signer, ISigner? previousSigner = null)
+    {
+        AddFindings(findings);
+        return Seal(controls, signer, previousSigner);
+    }
+
+    /// <summary>
     /// Seals the run: makes every payload durable, builds the manifest (run metadata, tool version,
     /// configuration hash, targets, sorted evidence / finding / envelope hashes, control statuses, the
     /// previous manifest's hash), signs it and commits everything at once.
     /// </summary>
-    public SealResult Seal(IReadOnlyList<Finding> findings, IReadOnlyList<ControlResult> controls, ISigner signer, ISigner? previousSigner = null)
+    public SealResult Seal(IReadOnlyList<ControlResult> controls, ISigner signer, ISigner? previousSigner = null)
     {
         if (_finished)
         {
@@ -156,42 +182,29 @@ public sealed class RunWriter : IDisposable
         }
 
         _store.Objects.SyncDirectories();
-        var findingRows = findings.Select(f => (Finding: f, Hash: CanonicalForms.FindingHash(f))).ToList();
         using var sealLock = FileLock.AcquireAsync(Path.Combine(_store.LocksPath, "seal.lock"), TimeSpan.FromMinutes(5), CancellationToken.None).GetAwaiter().GetResult();
         var result = _store.WithTransaction((db, tx) =>
         {
             var (sequence, previous) = Head(db, tx);
             sequence++;
             KeyChain.Admit(db, tx, signer, previousSigner, sequence, _store.Time.GetUtcNow());
-            var envelopes = new List<string>();
-            var evidence = new HashSet<string>(StringComparer.Ordinal);
-            using (var read = db.CreateCommand())
-            {
-                read.Transaction = tx;
-                read.CommandText = "SELECT hash, evidence_hash FROM envelopes WHERE run_id=$run";
-                read.Parameters.AddWithValue("$run", RunId);
-                using var reader = read.ExecuteReader();
-                while (reader.Read())
-                {
-                    envelopes.Add(reader.GetString(0));
-                    evidence.Add(reader.GetString(1));
-                }
-            }
-
             var sealedAt = _store.Time.GetUtcNow();
-            var manifest = new ManifestInput(
+            var header = new ManifestInput(
                 RunId, sequence, Start.Trigger, Start.RequestedBy, Start.Scope, StartedAt, sealedAt, Start.ToolVersion,
-                Start.ConfigHash, signer.KeyId, previous, TargetReports, evidence, envelopes,
-                findingRows.Select(f => f.Hash).ToList(), controls);
-            var manifestBytes = Jcs.Canonicalize(manifest.ToJson());
+                Start.ConfigHash, signer.KeyId, previous, TargetReports, [], [], [], controls);
+
+            // The hash lists come straight from the index, sorted by SQLite (BINARY collation: ordinal).
+            var manifestBytes = header.Write(
+                Strings(db, tx, "SELECT hash FROM envelopes WHERE run_id=$run ORDER BY hash"),
+                Strings(db, tx, "SELECT DISTINCT evidence_hash FROM envelopes WHERE run_id=$run ORDER BY evidence_hash"),
+                Strings(db, tx, "SELECT hash FROM findings WHERE run_id=$run ORDER BY hash"));
             var manifestHash = Jcs.Sha256Hex(manifestBytes);
             var signature = signer.Sign(manifestBytes);
 
             InsertTargets(db, tx);
-            InsertFindings(db, tx, findingRows);
             InsertControls(db, tx, controls);
             Exec(db, tx, "INSERT INTO manifests(run_id, seq, json, hash, key_id, signature) VALUES($run, $seq, $json, $hash, $key, $sig)",
-                ("$run", RunId), ("$seq", sequence), ("$json", System.Text.Encoding.UTF8.GetString(manifestBytes)), ("$hash", manifestHash),
+                ("$run", RunId), ("$seq", sequence), ("$json", manifestBytes), ("$hash", manifestHash),
                 ("$key", signer.KeyId), ("$sig", Convert.ToBase64String(signature)));
             var updated = Exec(db, tx, "UPDATE runs SET status='sealed', seq=$seq, ended_at=$ended, manifest_hash=$hash WHERE id=$run AND status='running'",
                 ("$run", RunId), ("$seq", sequence), ("$ended", sealedAt.ToWire()), ("$hash", manifestHash));
@@ -200,10 +213,34 @@ public sealed class RunWriter : IDisposable
                 throw new InvalidOperationException($"run {RunId} is no longer running (aborted by another writer?); not sealed");
             }
 
-            return new SealResult(RunId, sequence, manifestHash, signer.KeyId, evidence.Count, findingRows.Count);
+            var evidence = Count(db, tx, "SELECT COUNT(DISTINCT evidence_hash) FROM envelopes WHERE run_id=$run");
+            var findings = Count(db, tx, "SELECT COUNT(*) FROM findings WHERE run_id=$run");
+            return new SealResult(RunId, sequence, manifestHash, signer.KeyId, evidence, findings);
         });
         Finish();
         return result;
+    }
+
+    private IEnumerable<string> Strings(SqliteConnection db, SqliteTransaction tx, string sql)
+    {
+        using var command = db.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$run", RunId);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return reader.GetString(0);
+        }
+    }
+
+    private int Count(SqliteConnection db, SqliteTransaction tx, string sql)
+    {
+        using var command = db.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$run", RunId);
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Ends the run as <c>aborted</c> with a reason; nothing of it becomes visible.</summary>

@@ -50,7 +50,7 @@ public static class Verifier
         VerifyKeys(keys, trustedKeyId, counts);
 
         var sealedRuns = store.Query("SELECT id, seq, manifest_hash FROM runs WHERE status='sealed' ORDER BY seq", r => (Id: r.GetString(0), Seq: r.IsDBNull(1) ? -1 : r.GetInt64(1), Hash: r.IsDBNull(2) ? null : r.GetString(2)));
-        var manifests = store.Query("SELECT run_id, seq, json, hash, key_id, signature FROM manifests ORDER BY seq", r => (RunId: r.GetString(0), Seq: r.GetInt64(1), Json: r.GetString(2), Hash: r.GetString(3), KeyId: r.GetString(4), Signature: r.GetString(5)));
+        var manifests = store.Query("SELECT run_id, seq, json, hash, key_id, signature FROM manifests ORDER BY seq", r => (RunId: r.GetString(0), Seq: r.GetInt64(1), Bytes: r.GetFieldValue<byte[]>(2), Hash: r.GetString(3), KeyId: r.GetString(4), Signature: r.GetString(5)));
         var manifestByRun = manifests.ToDictionary(m => m.RunId, StringComparer.Ordinal);
         foreach (var m in manifests)
         {
@@ -76,14 +76,14 @@ public static class Verifier
                 throw new IntegrityException($"run {run.Id}: chain position expected {expectedSeq}, index says {run.Seq}, manifest row says {manifest.Seq} (a run removed, swapped or replayed)");
             }
 
-            var bytes = Encoding.UTF8.GetBytes(manifest.Json);
+            var bytes = manifest.Bytes;
             var actualHash = Jcs.Sha256Hex(bytes);
             if (actualHash != manifest.Hash || actualHash != run.Hash)
             {
                 throw new IntegrityException($"run {run.Id}: manifest hash expected {run.Hash}, actual {actualHash} (manifest edited)");
             }
 
-            var json = JsonNode.Parse(manifest.Json)!.AsObject();
+            var json = JsonNode.Parse(bytes)!.AsObject();
             var keyId = json["keyId"]!.GetValue<string>();
             var key = keys.LastOrDefault(k => k.EffectiveFrom <= run.Seq)
                 ?? throw new IntegrityException($"run {run.Id}: no key of the chain covers sequence {run.Seq}");
@@ -120,7 +120,7 @@ public static class Verifier
                 }
             }
 
-            Rebuild(store, run.Id, run.Seq, json, manifest.Json);
+            Rebuild(store, run.Id, run.Seq, json, bytes);
             previousHash = actualHash;
             counts.SealedRuns++;
             counts.Head = actualHash;
@@ -239,7 +239,7 @@ public static class Verifier
     }
 
     /// <summary>Rebuilds the manifest from the index rows and compares it with the signed one, naming the first difference.</summary>
-    private static void Rebuild(EvidenceStore store, string runId, long sequence, JsonObject signed, string signedJson)
+    private static void Rebuild(EvidenceStore store, string runId, long sequence, JsonObject signed, byte[] signedBytes)
     {
         var run = store.Run(runId)!;
         var toolAndConfig = store.Query("SELECT tool_version, config_hash FROM runs WHERE id=$id", r => (Tool: r.GetString(0), Config: r.GetString(1)), ("$id", runId)).Single();
@@ -255,14 +255,13 @@ public static class Verifier
             runId, sequence, run.Trigger, run.RequestedBy, run.Scope, run.StartedAt, run.EndedAt ?? default, toolAndConfig.Tool, toolAndConfig.Config,
             signed["keyId"]!.GetValue<string>(), signed["previousManifest"]?.GetValue<string>(), store.Targets(runId),
             envelopes.Select(e => e.Item2).ToList(), envelopes.Select(e => e.Item1).ToList(),
-            findings.Select(CanonicalForms.FindingHash).ToList(), controls).ToJson();
-        var rebuiltJson = Encoding.UTF8.GetString(Jcs.Canonicalize(rebuilt));
-        if (rebuiltJson == signedJson)
+            findings.Select(CanonicalForms.FindingHash).ToList(), controls);
+        if (rebuilt.ToCanonicalBytes().AsSpan().SequenceEqual(signedBytes))
         {
             return;
         }
 
-        foreach (var (name, value) in rebuilt)
+        foreach (var (name, value) in rebuilt.ToJson())
         {
             var expected = Encoding.UTF8.GetString(Jcs.Canonicalize(signed[name]));
             var actual = Encoding.UTF8.GetString(Jcs.Canonicalize(value));

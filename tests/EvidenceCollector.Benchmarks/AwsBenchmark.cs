@@ -40,7 +40,7 @@ internal static class AwsBenchmark
         var bound = TimeSpan.FromMilliseconds(calls * (double)Latency / concurrency);
         var api = phases.Until("evaluating");
         Console.WriteLine($"phases: planning done at {phases.Until("collecting").TotalSeconds:F1} s, collection done at {api.TotalSeconds:F1} s, sealed at {wall.TotalSeconds:F1} s");
-        Console.WriteLine($"fan-out: {calls} API calls; plan + collect + store {api.TotalSeconds:F1} s (ratio bound/that {bound / api:F2}, goal >= 0.8); whole run incl. checks and seal {wall.TotalSeconds:F1} s (ratio {bound / wall:F2}); lower bound {bound.TotalSeconds:F1} s; {outcome.Seal?.Evidence} evidence, {outcome.Findings.Count} findings, {outcome.Findings.Count(f => f.Status == FindingStatus.Error)} error");
+        Console.WriteLine($"fan-out: {calls} API calls; plan + collect + store {api.TotalSeconds:F1} s (ratio bound/that {bound / api:F2}, goal >= 0.8); whole run incl. checks and seal {wall.TotalSeconds:F1} s (ratio {bound / wall:F2}); lower bound {bound.TotalSeconds:F1} s; {outcome.Seal?.Evidence} evidence, {outcome.TotalFindings} findings, {outcome.FindingCount(FindingStatus.Error)} error");
 
         if (!sequential)
         {
@@ -76,7 +76,7 @@ internal static class AwsBenchmark
             var calls = limiter.Entered;
             var bound = TimeSpan.FromMilliseconds(calls * (double)Latency / concurrency);
             var api = phases.Until("evaluating");
-            Console.WriteLine($"estate in its own process: {calls} API calls; plan + collect + store {api.TotalSeconds:F1} s (ratio bound/that {bound / api:F2}); whole run {wall.TotalSeconds:F1} s (ratio {bound / wall:F2}); lower bound {bound.TotalSeconds:F1} s; {outcome.Findings.Count} findings, {outcome.Findings.Count(f => f.Status == FindingStatus.Error)} error");
+            Console.WriteLine($"estate in its own process: {calls} API calls; plan + collect + store {api.TotalSeconds:F1} s (ratio bound/that {bound / api:F2}); whole run {wall.TotalSeconds:F1} s (ratio {bound / wall:F2}); lower bound {bound.TotalSeconds:F1} s; {outcome.TotalFindings} findings, {outcome.FindingCount(FindingStatus.Error)} error");
         }
         finally
         {
@@ -105,9 +105,8 @@ internal static class AwsBenchmark
             var answered = server.Stats.Calls.Where(c => c.Key.StartsWith(collector + ":", StringComparison.Ordinal)).Sum(c => c.Value);
             var throttled = server.Stats.Throttled;
             var succeeded = answered - throttled;
-            var errors = outcome.Findings.Count(f => f.Status == FindingStatus.Error);
-            var sectionErrors = outcome.Findings.Count(f => f.Message.Contains("Throttl", StringComparison.Ordinal) || f.Message.Contains("SlowDown", StringComparison.Ordinal));
-            Console.WriteLine($"  {collector}: {succeeded} calls answered + {throttled} throttled during the {window.TotalSeconds:F1} s collection window = {succeeded / window.TotalSeconds:F1}/s; achieved ÷ R = {succeeded / window.TotalSeconds / rate:F2} (goal >= 0.85); evidence lost: {errors} error findings ({sectionErrors} mention throttling)");
+            var errors = outcome.FindingCount(FindingStatus.Error);
+            Console.WriteLine($"  {collector}: {succeeded} calls answered + {throttled} throttled during the {window.TotalSeconds:F1} s collection window = {succeeded / window.TotalSeconds:F1}/s; achieved ÷ R = {succeeded / window.TotalSeconds / rate:F2} (goal >= 0.85); evidence lost: {errors} error findings");
         }
     }
 
@@ -118,7 +117,7 @@ internal static class AwsBenchmark
         using var store = EvidenceStore.OpenOrCreate(Temp());
         var watch = Stopwatch.StartNew();
         var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", RunScope.All), null, CancellationToken.None);
-        Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence, {outcome.Findings.Count} findings in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {PeakRssMiB():F0} MiB");
+        Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence, {outcome.TotalFindings} findings in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {PeakRssMiB():F0} MiB");
     }
 
     public static async Task RssAsync(int[] totals, int concurrency)

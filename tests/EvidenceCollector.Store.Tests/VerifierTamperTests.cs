@@ -96,7 +96,7 @@ public sealed class VerifierTamperTests : IDisposable
     [Fact]
     public void Verify_ManifestAndHashesEditedConsistently_SignatureFails()
     {
-        var json = _kit.Scalar("SELECT json FROM manifests WHERE seq = 3").Replace("\"requestedBy\":\"tester\"", "\"requestedBy\":\"mallory\"", StringComparison.Ordinal);
+        var json = _kit.Scalar("SELECT CAST(json AS TEXT) FROM manifests WHERE seq = 3").Replace("\"requestedBy\":\"tester\"", "\"requestedBy\":\"mallory\"", StringComparison.Ordinal);
         var hash = Jcs.Sha256Hex(Encoding.UTF8.GetBytes(json));
         _kit.Sql($"UPDATE manifests SET json = '{json.Replace("'", "''", StringComparison.Ordinal)}', hash = '{hash}' WHERE seq = 3");
         _kit.Sql($"UPDATE runs SET manifest_hash = '{hash}', requested_by = 'mallory' WHERE seq = 3");
@@ -110,7 +110,7 @@ public sealed class VerifierTamperTests : IDisposable
     {
         // Mallory edits a finding, rebuilds the manifest with the new hash and signs it with her own key.
         _kit.Sql("UPDATE findings SET status='pass', message='encrypted' WHERE rowid = (SELECT rowid FROM findings WHERE run_id = (SELECT id FROM runs WHERE seq = 3) AND status='fail' LIMIT 1)");
-        var node = JsonNode.Parse(_kit.Scalar("SELECT json FROM manifests WHERE seq = 3"))!.AsObject();
+        var node = JsonNode.Parse(_kit.Scalar("SELECT CAST(json AS TEXT) FROM manifests WHERE seq = 3"))!.AsObject();
         using var mallory = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var malloryId = Jcs.Sha256Hex(mallory.ExportSubjectPublicKeyInfo());
         node["keyId"] = malloryId;

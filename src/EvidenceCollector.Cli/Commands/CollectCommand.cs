@@ -103,8 +103,8 @@ public static class CollectCommand
 
         var failed = failOn switch
         {
-            "fail" => outcome.Findings.Any(f => f.Status == FindingStatus.Fail),
-            "error" => outcome.Findings.Any(f => f.Status is FindingStatus.Fail or FindingStatus.Error),
+            "fail" => outcome.FindingCount(FindingStatus.Fail) > 0,
+            "error" => outcome.FindingCount(FindingStatus.Fail) + outcome.FindingCount(FindingStatus.Error) > 0,
             _ => false,
         };
         if (failed)
@@ -139,7 +139,7 @@ public static class CollectCommand
 
     private static void Report(RunOutcome outcome, bool json)
     {
-        var byStatus = Enum.GetValues<FindingStatus>().ToDictionary(s => s, s => outcome.Findings.Count(f => f.Status == s));
+        var byStatus = Enum.GetValues<FindingStatus>().ToDictionary(s => s, outcome.FindingCount);
         var controls = Enum.GetValues<ControlStatus>().ToDictionary(s => s, s => outcome.Controls.Count(c => c.Status == s));
         var targets = Enum.GetValues<TargetOutcome>().ToDictionary(s => s, s => outcome.Targets.Count(t => t.Outcome == s));
         if (json)
@@ -186,7 +186,7 @@ public static class CollectCommand
             Output.Line($"  {t.Target} {t.Outcome.ToWire()}: {t.Detail}");
         }
 
-        Output.Line($"findings: {outcome.Findings.Count} ({string.Join(", ", byStatus.Select(s => $"{s.Value} {s.Key.ToWire()}"))})");
+        Output.Line($"findings: {outcome.TotalFindings} ({string.Join(", ", byStatus.Select(s => $"{s.Value} {s.Key.ToWire()}"))})");
         Output.Line($"controls: {string.Join(", ", controls.Select(s => $"{s.Value} {s.Key.ToWire()}"))}");
         if (outcome.UnmappedRules.Count > 0)
         {

@@ -16,28 +16,54 @@ public static class ControlEvaluator
         IReadOnlyDictionary<string, IReadOnlySet<string>> checksByControl,
         IEnumerable<Finding> findings)
     {
-        var byControl = new Dictionary<string, int[]>(StringComparer.Ordinal);
-        var checksSeen = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        var tally = new ControlTally();
         foreach (var finding in findings)
         {
-            foreach (var control in finding.Controls)
-            {
-                if (!byControl.TryGetValue(control, out var counts))
-                {
-                    byControl[control] = counts = new int[4];
-                    checksSeen[control] = new SortedSet<string>(StringComparer.Ordinal);
-                }
-
-                counts[(int)finding.Status]++;
-                checksSeen[control].Add(finding.CheckId);
-            }
+            tally.Add(finding);
         }
 
+        return tally.Results(controls, checksByControl);
+    }
+}
+
+/// <summary>
+/// Counts findings per control as they are produced, so a run never needs all its findings in memory to
+/// derive control status.
+/// </summary>
+public sealed class ControlTally
+{
+    private readonly Dictionary<string, int[]> _counts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedSet<string>> _checks = new(StringComparer.Ordinal);
+    private readonly int[] _byStatus = new int[4];
+
+    public int Count(FindingStatus status) => _byStatus[(int)status];
+
+    public int Total => _byStatus.Sum();
+
+    public void Add(Finding finding)
+    {
+        _byStatus[(int)finding.Status]++;
+        foreach (var control in finding.Controls)
+        {
+            if (!_counts.TryGetValue(control, out var counts))
+            {
+                _counts[control] = counts = new int[4];
+                _checks[control] = new SortedSet<string>(StringComparer.Ordinal);
+            }
+
+            counts[(int)finding.Status]++;
+            _checks[control].Add(finding.CheckId);
+        }
+    }
+
+    /// <param name="checksByControl">For each control, the ids of the checks in scope that map to it.</param>
+    public IReadOnlyList<ControlResult> Results(IEnumerable<Control> controls, IReadOnlyDictionary<string, IReadOnlySet<string>> checksByControl)
+    {
         var results = new List<ControlResult>();
         foreach (var control in controls)
         {
             var inScope = checksByControl.TryGetValue(control.Id, out var set) && set.Count > 0;
-            byControl.TryGetValue(control.Id, out var counts);
+            _counts.TryGetValue(control.Id, out var counts);
             counts ??= new int[4];
             var (pass, fail, error, na) = (counts[(int)FindingStatus.Pass], counts[(int)FindingStatus.Fail], counts[(int)FindingStatus.Error], counts[(int)FindingStatus.NotApplicable]);
             var total = pass + fail + error + na;
@@ -59,7 +85,7 @@ public static class ControlEvaluator
                 status = ControlStatus.Compliant;
             }
 
-            var checks = checksSeen.TryGetValue(control.Id, out var seen) ? seen.ToList() : (set?.OrderBy(s => s, StringComparer.Ordinal).ToList() ?? []);
+            var checks = _checks.TryGetValue(control.Id, out var seen) ? seen.ToList() : (set?.OrderBy(s => s, StringComparer.Ordinal).ToList() ?? []);
             results.Add(new ControlResult(control.Id, status, pass, fail, error, na, checks));
         }
 
