@@ -116,8 +116,23 @@ internal static class AwsBenchmark
         var services = Services(new Uri(endpoint), concurrency);
         using var store = EvidenceStore.OpenOrCreate(Temp());
         var watch = Stopwatch.StartNew();
-        var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", RunScope.All), null, CancellationToken.None);
-        Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence, {outcome.TotalFindings} findings in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {PeakRssMiB():F0} MiB");
+        var phases = new PhaseClock();
+        phases.Start();
+        var peaks = new Dictionary<string, double>();
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                var phase = phases.Current;
+                peaks[phase] = Math.Max(peaks.GetValueOrDefault(phase), RssMiB());
+                await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
+            }
+        });
+        var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", RunScope.All), phases, CancellationToken.None);
+        sampling.Cancel();
+        await sampler;
+        Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence, {outcome.TotalFindings} findings in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {PeakRssMiB():F0} MiB (by phase: {string.Join(", ", peaks.Select(p => $"{p.Key} {p.Value:F0}"))})");
     }
 
     public static async Task RssAsync(int[] totals, int concurrency)
@@ -241,10 +256,22 @@ internal static class AwsBenchmark
         {
         }
 
-        public void Phase(string name) => _phases[name] = _watch.Elapsed;
+        public string Current { get; private set; } = "planning";
+
+        public void Phase(string name)
+        {
+            _phases[name] = _watch.Elapsed;
+            Current = name;
+        }
     }
 
     private static string Temp() => Path.Combine(Directory.CreateTempSubdirectory("ec-bench-aws-").FullName, "data");
+
+    private static double RssMiB()
+    {
+        var line = File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+    }
 
     private static double PeakRssMiB()
     {
