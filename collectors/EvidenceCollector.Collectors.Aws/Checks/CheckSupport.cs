@@ -12,14 +12,29 @@ internal static class CheckSupport
     /// Judges every item of <paramref name="kind"/>; an item whose named sections hold a collection error is an
     /// <c>error</c> finding (never a pass). <paramref name="judge"/> may return null to skip an item.
     /// </summary>
-    public static IEnumerable<CheckResult> Each(CheckInput input, string kind, string[] sections, Func<EvidenceItem, CheckResult?> judge)
+    /// <param name="sections">Payload sections the judge reads: an errored or missing one is an <c>error</c> finding, never a pass.</param>
+    /// <param name="skip">Items not judged at all (e.g. shadow copies of a trail), before the sections are looked at.</param>
+    /// <param name="optional">Sections that may legitimately be absent (the judge handles their absence).</param>
+    public static IEnumerable<CheckResult> Each(CheckInput input, string kind, string[] sections, Func<EvidenceItem, CheckResult?> judge, Func<EvidenceItem, bool>? skip = null, string[]? optional = null)
     {
         foreach (var item in input.OfKind(kind))
         {
+            if (skip?.Invoke(item) == true)
+            {
+                continue;
+            }
+
             var error = sections.Select(s => item.Payload.SectionError(s)).FirstOrDefault(e => e is not null);
             if (error is not null)
             {
                 yield return CheckResult.Error(item, "evidence incomplete: " + error);
+                continue;
+            }
+
+            var missing = sections.FirstOrDefault(s => !(optional ?? []).Contains(s) && item.Payload.Prop(s) is not { ValueKind: JsonValueKind.Object });
+            if (missing is not null)
+            {
+                yield return CheckResult.Error(item, $"evidence incomplete: the {missing} section is missing");
                 continue;
             }
 
@@ -49,12 +64,22 @@ internal static class CheckSupport
         _ => [],
     };
 
-    /// <summary>True when a statement allows every action on every resource.</summary>
+    /// <summary>True when a policy document has a readable Statement (an object or an array of objects).</summary>
+    public static bool HasStatements(JsonElement document) => document.Prop("Statement") switch
+    {
+        { ValueKind: JsonValueKind.Array } a => a.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Object),
+        { ValueKind: JsonValueKind.Object } => true,
+        _ => false,
+    };
+
+    /// <summary>
+    /// True when a statement allows every action on every resource: Allow with Action "*" (or NotAction, which
+    /// allows everything but a few actions) on Resource "*" (or NotResource).
+    /// </summary>
     public static bool AllowsAdmin(JsonElement statement) =>
         statement.Str("Effect") == "Allow" &&
-        statement.Prop("NotAction") is null &&
-        Strings(statement.Prop("Action")).Contains("*") &&
-        Strings(statement.Prop("Resource")).Contains("*");
+        (Strings(statement.Prop("Action")).Contains("*") || statement.Prop("NotAction") is not null) &&
+        (Strings(statement.Prop("Resource")).Contains("*") || statement.Prop("NotResource") is not null);
 
     /// <summary>True when the principal is everyone (<c>"*"</c> or <c>{"AWS":"*"}</c>).</summary>
     public static bool IsEveryone(JsonElement? principal) => principal switch

@@ -242,19 +242,70 @@ internal static class CredentialReportCsv
             return rows;
         }
 
-        var header = lines[0].Split(',');
+        var header = Split(lines[0]);
         foreach (var line in lines.Skip(1))
         {
-            var cells = line.Split(',');
+            var cells = Split(line);
             var row = new JsonObject();
-            for (var i = 0; i < header.Length; i++)
+            for (var i = 0; i < header.Count; i++)
             {
-                row[header[i].Trim()] = i < cells.Length ? cells[i].Trim() : null;
+                row[header[i].Trim()] = i < cells.Count ? cells[i].Trim() : null;
+            }
+
+            // A row that does not line up with the header is kept as evidence but flagged: the checks
+            // report it as an error rather than read shifted columns.
+            if (cells.Count != header.Count)
+            {
+                row["malformed"] = $"expected {header.Count} cells, found {cells.Count}";
             }
 
             rows.Add(row);
         }
 
         return rows;
+    }
+
+    /// <summary>RFC 4180 fields of one line (quoted fields may hold commas and doubled quotes).</summary>
+    internal static List<string> Split(string line)
+    {
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    cell.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    cell.Append(c);
+                }
+            }
+            else if (c == '"' && cell.Length == 0)
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                cells.Add(cell.ToString());
+                cell.Clear();
+            }
+            else
+            {
+                cell.Append(c);
+            }
+        }
+
+        cells.Add(cell.ToString());
+        return cells;
     }
 }

@@ -130,9 +130,13 @@ public sealed class S3Collector(AwsClients clients, ILogger<S3Collector> logger)
                 at = answer.AnsweredAt;
 
                 // The .NET SDK answers some "not configured" cases with a 404 status instead of an exception.
+                // Only operations with a "not configured" meaning read a 404 that way; for the others (ACL,
+                // versioning, logging) a 404 is a gap in the evidence.
                 if (answer.Response.HttpStatusCode == HttpStatusCode.NotFound)
                 {
-                    return new JsonObject { ["Configured"] = false };
+                    return notConfiguredCodes.Length > 0
+                        ? new JsonObject { ["Configured"] = false }
+                        : AwsJson.SectionError(new AwsApiException(op, "Http404", $"{op.Name} answered 404 Not Found", HttpStatusCode.NotFound, answer.RequestId));
                 }
 
                 return map(answer.Response);

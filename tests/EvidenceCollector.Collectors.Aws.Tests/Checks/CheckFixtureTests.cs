@@ -14,10 +14,22 @@ public sealed class CheckFixtureTests
         "{" + At + ",\"rows\":[" + row + "]}";
 
     private static string Root(string fields) =>
-        "{\"user\":\"<root_account>\",\"arn\":\"arn:aws:iam::123456789012:root\",\"password_enabled\":\"not_supported\"," + fields + "}";
+        WithDefaults("{\"user\":\"<root_account>\",\"arn\":\"arn:aws:iam::123456789012:root\",\"password_enabled\":\"not_supported\"," + fields + "}");
 
     private static string User(string fields) =>
-        "{\"user\":\"u\",\"arn\":\"arn:aws:iam::123456789012:user/u\",\"user_creation_time\":\"2020-01-01T00:00:00+00:00\"," + fields + "}";
+        WithDefaults("{\"user\":\"u\",\"arn\":\"arn:aws:iam::123456789012:user/u\",\"user_creation_time\":\"2020-01-01T00:00:00+00:00\"," + fields + "}");
+
+    /// <summary>A real report has every yes/no column: the ones a case does not set are "false".</summary>
+    private static string WithDefaults(string row)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(row)!.AsObject();
+        foreach (var column in new[] { "password_enabled", "mfa_active", "access_key_1_active", "access_key_2_active" })
+        {
+            node[column] ??= "false";
+        }
+
+        return node.ToJsonString();
+    }
 
     private const string StrongPolicy = "{\"PasswordPolicyPresent\":true,\"PasswordPolicy\":{\"MinimumPasswordLength\":\"14\",\"PasswordReusePrevention\":\"24\",\"RequireUppercaseCharacters\":\"true\",\"RequireLowercaseCharacters\":\"true\",\"RequireNumbers\":\"true\",\"RequireSymbols\":\"true\"}}";
     private const string WeakPolicy = "{\"PasswordPolicyPresent\":true,\"PasswordPolicy\":{\"MinimumPasswordLength\":\"8\",\"PasswordReusePrevention\":\"3\",\"RequireUppercaseCharacters\":\"false\",\"RequireLowercaseCharacters\":\"false\",\"RequireNumbers\":\"false\",\"RequireSymbols\":\"false\"}}";
@@ -63,6 +75,9 @@ public sealed class CheckFixtureTests
     public static TheoryData<string, string, string, FindingStatus> Cases() => new()
     {
         { "aws.iam.root_mfa_enabled", AwsKinds.IamCredentialReport, Report(Root("\"mfa_active\":\"true\"")), FindingStatus.Pass },
+        { "aws.iam.user_console_mfa_enabled", AwsKinds.IamCredentialReport, Report(User("\"password_enabled\":\"admin\",\"mfa_active\":\"false\"")), FindingStatus.Error },
+        { "aws.iam.user_console_mfa_enabled", AwsKinds.IamCredentialReport, Report(User("\"password_enabled\":\"true\",\"mfa_active\":\"true\",\"malformed\":\"expected 22 cells, found 23\"")), FindingStatus.Error },
+        { "aws.iam.root_no_access_keys", AwsKinds.IamCredentialReport, Report("{\"user\":\"<root_account>\",\"arn\":\"arn:aws:iam::123456789012:root\",\"mfa_active\":\"true\"}"), FindingStatus.Error },
         { "aws.iam.root_mfa_enabled", AwsKinds.IamCredentialReport, Report(Root("\"mfa_active\":\"false\"")), FindingStatus.Fail },
         { "aws.iam.root_mfa_enabled", AwsKinds.IamCredentialReport, Report(User("\"mfa_active\":\"true\"")), FindingStatus.Error },
         { "aws.iam.root_no_access_keys", AwsKinds.IamCredentialReport, Report(Root("\"access_key_1_active\":\"false\",\"access_key_2_active\":\"false\"")), FindingStatus.Pass },
@@ -180,6 +195,19 @@ public sealed class CheckFixtureTests
         { "aws.logs.log_group_retention_365_days", AwsKinds.LogsLogGroup, "{\"logGroupName\":\"g\"}", FindingStatus.Pass },
         { "aws.logs.log_group_retention_365_days", AwsKinds.LogsLogGroup, "{\"logGroupName\":\"g\",\"retentionInDays\":400}", FindingStatus.Pass },
         { "aws.logs.log_group_retention_365_days", AwsKinds.LogsLogGroup, "{\"logGroupName\":\"g\",\"retentionInDays\":7}", FindingStatus.Fail },
+
+        // Evidence that cannot be read is an error, never a pass (review findings).
+        { "aws.logs.log_group_retention_365_days", AwsKinds.LogsLogGroup, "{\"logGroupName\":\"g\",\"retentionInDays\":\"30d\"}", FindingStatus.Error },
+        { "aws.iam.customer_policy_no_admin", AwsKinds.IamPolicy, Policy("Local", "[{\"Effect\":\"Allow\",\"NotAction\":\"iam:*\",\"Resource\":\"*\"}]"), FindingStatus.Fail },
+        { "aws.iam.customer_policy_no_admin", AwsKinds.IamPolicy, Policy("Local", "\"not a statement\""), FindingStatus.Error },
+        { "aws.iam.user_no_direct_policies", AwsKinds.IamUser, "{\"User\":{\"UserName\":\"u\"}}", FindingStatus.Error },
+        { "aws.iam.password_policy_minimum_length_14", AwsKinds.IamPasswordPolicy, "{\"PasswordPolicyPresent\":true}", FindingStatus.Error },
+        { "aws.kms.cmk_not_pending_deletion", AwsKinds.KmsKey, "{\"KeyId\":\"k\",\"KeyMetadata\":{\"KeyManager\":\"CUSTOMER\"}}", FindingStatus.Error },
+        { "aws.kms.cmk_not_pending_deletion", AwsKinds.KmsKey, Key("CUSTOMER", "PendingReplicaDeletion", string.Empty), FindingStatus.Fail },
+        { "aws.ec2.vpc_flow_logs_enabled", AwsKinds.Ec2Vpc, "{\"Vpc\":{\"VpcId\":\"vpc-1\"},\"FlowLogs\":{\"FlowLogs\":[{\"FlowLogId\":\"fl-1\"}]}}", FindingStatus.Error },
+        { "aws.ec2.vpc_flow_logs_enabled", AwsKinds.Ec2Vpc, "{\"Vpc\":{\"VpcId\":\"vpc-1\"},\"FlowLogs\":{\"FlowLogs\":[{\"FlowLogStatus\":\"ACTIVE\",\"DeliverLogsStatus\":\"FAILED\"}]}}", FindingStatus.Fail },
+        { "aws.ec2.sg_no_internet_ingress_rdp", AwsKinds.Ec2SecurityGroup, "{\"GroupId\":\"sg-1\",\"GroupName\":\"rdp-udp\",\"IpPermissions\":[{\"IpProtocol\":\"udp\",\"FromPort\":3389,\"ToPort\":3389,\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]}", FindingStatus.Fail },
+        { "aws.cloudtrail.multi_region_trail_logging", AwsKinds.CloudTrailTrail, Trail(GoodTrail, selectors: "{\"EventSelectors\":[{\"IncludeManagementEvents\":true}]}"), FindingStatus.Fail },
         { "aws.logs.log_group_kms_encrypted", AwsKinds.LogsLogGroup, "{\"logGroupName\":\"g\",\"kmsKeyId\":\"arn:aws:kms:eu-west-1:123456789012:key/k\"}", FindingStatus.Pass },
         { "aws.logs.log_group_kms_encrypted", AwsKinds.LogsLogGroup, "{\"logGroupName\":\"g\"}", FindingStatus.Fail },
     };

@@ -9,13 +9,17 @@ internal static class Trails
 {
     /// <summary>Trails judged in their home region (shadow copies in other regions are skipped).</summary>
     public static IEnumerable<CheckResult> Home(CheckInput input, string[] sections, Func<EvidenceItem, JsonElement, CheckResult> judge) =>
-        CheckSupport.Each(input, AwsKinds.CloudTrailTrail, sections, item =>
-            item.Payload.Bool("IsShadow") == true || item.Payload.Prop("Trail") is not { } trail ? null : judge(item, trail));
+        CheckSupport.Each(
+            input,
+            AwsKinds.CloudTrailTrail,
+            sections,
+            item => item.Payload.Prop("Trail") is { } trail ? judge(item, trail) : CheckResult.Error(item, "evidence incomplete: the Trail section is missing"),
+            skip: item => item.Payload.Bool("IsShadow") == true);
 
     /// <summary>True when the selectors log both read and write management events.</summary>
     public static bool LogsAllManagementEvents(JsonElement selectors)
     {
-        if (selectors.Array("EventSelectors").Any(s => s.Bool("IncludeManagementEvents") == true && (s.Str("ReadWriteType") ?? "All") == "All"))
+        if (selectors.Array("EventSelectors").Any(s => s.Bool("IncludeManagementEvents") == true && s.Str("ReadWriteType") == "All" && !s.Array("ExcludeManagementEventSources").Any()))
         {
             return true;
         }

@@ -26,7 +26,8 @@ internal static class Rules
             return true;
         }
 
-        if (permission.Str("IpProtocol") is not ("tcp" or "6"))
+        // SSH is TCP; RDP listens on TCP and UDP 3389: both count.
+        if (permission.Str("IpProtocol") is not ("tcp" or "6" or "udp" or "17"))
         {
             return false;
         }
@@ -121,7 +122,13 @@ public sealed class VpcFlowLogsCheck : ICheck
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
         CheckSupport.Each(input, AwsKinds.Ec2Vpc, ["FlowLogs"], item =>
         {
-            var active = item.Payload.Path("FlowLogs").GetValueOrDefault().Array("FlowLogs").Any(f => (f.Str("FlowLogStatus") ?? "ACTIVE") == "ACTIVE");
-            return CheckResult.Of(item, active, "an active flow log exists", "no active flow log");
+            var logs = item.Payload.Path("FlowLogs").GetValueOrDefault().Array("FlowLogs").ToList();
+            if (logs.Any(f => f.Str("FlowLogStatus") is null))
+            {
+                return CheckResult.Error(item, "evidence incomplete: a flow log has no FlowLogStatus");
+            }
+
+            var active = logs.Any(f => f.Str("FlowLogStatus") == "ACTIVE" && f.Str("DeliverLogsStatus") != "FAILED");
+            return CheckResult.Of(item, active, "an active flow log exists", "no active flow log delivering");
         });
 }

@@ -34,6 +34,10 @@ internal static class CredentialReport
             {
                 yield return CheckResult.Error(item, "the credential report has no <root_account> row");
             }
+            else if (Problem(root.Value, isRoot: true) is { } problem)
+            {
+                yield return new CheckResult(Arn(root.Value, item), Model.Target.Global, FindingStatus.Error, problem, [item.Hash]);
+            }
             else
             {
                 yield return judge(item, root.Value, at);
@@ -54,7 +58,9 @@ internal static class CredentialReport
 
             foreach (var row in item.Payload.Array("rows").Where(r => r.Str("user") != RootUser))
             {
-                yield return judge(item, row, at);
+                yield return Problem(row, isRoot: false) is { } problem
+                    ? new CheckResult(Arn(row, item), Model.Target.Global, FindingStatus.Error, problem, [item.Hash])
+                    : judge(item, row, at);
             }
         }
     }
@@ -63,6 +69,29 @@ internal static class CredentialReport
         new(Arn(row, item), Model.Target.Global, passed ? FindingStatus.Pass : FindingStatus.Fail, passed ? pass : fail, [item.Hash]);
 
     public static bool Active(JsonElement row, int key) => row.Bool($"access_key_{key}_active") == true;
+
+    /// <summary>
+    /// A row the checks cannot trust: one the parser flagged (cell count off the header), or a yes/no column
+    /// holding anything but true/false. Such a row is an error, never read as "no".
+    /// </summary>
+    public static string? Problem(JsonElement row, bool isRoot)
+    {
+        if (row.Str("malformed") is { } malformed)
+        {
+            return $"the credential report row cannot be read: {malformed}";
+        }
+
+        var columns = isRoot ? new[] { "mfa_active", "access_key_1_active", "access_key_2_active" } : ["password_enabled", "mfa_active", "access_key_1_active", "access_key_2_active"];
+        foreach (var column in columns)
+        {
+            if (row.Str(column) is not ("true" or "false"))
+            {
+                return $"the credential report column {column} is '{row.Str(column) ?? "(missing)"}', not true/false";
+            }
+        }
+
+        return null;
+    }
 }
 
 public sealed class RootMfaEnabledCheck : ICheck

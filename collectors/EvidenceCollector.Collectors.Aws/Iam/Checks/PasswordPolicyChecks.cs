@@ -15,9 +15,20 @@ public abstract class PasswordPolicyCheck : ICheck
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
         CheckSupport.Each(input, AwsKinds.IamPasswordPolicy, [], item =>
         {
-            if (item.Payload.Bool("PasswordPolicyPresent") != true || item.Payload.Prop("PasswordPolicy") is not { } policy)
+            // Only an explicit "no policy" (NoSuchEntity) is a fail; a malformed answer is an error.
+            if (item.Payload.Bool("PasswordPolicyPresent") is not { } present)
+            {
+                return CheckResult.Error(item, "evidence incomplete: PasswordPolicyPresent is missing");
+            }
+
+            if (!present)
             {
                 return CheckResult.Fail(item, "the account has no IAM password policy");
+            }
+
+            if (item.Payload.Prop("PasswordPolicy") is not { ValueKind: System.Text.Json.JsonValueKind.Object } policy)
+            {
+                return CheckResult.Error(item, "evidence incomplete: the answer has no PasswordPolicy");
             }
 
             var (passed, message) = Judge(policy);

@@ -24,6 +24,11 @@ public abstract class PolicyNoAdminCheck : ICheck
                 return CheckResult.Error(item, "the policy version has no document");
             }
 
+            if (!CheckSupport.HasStatements(document))
+            {
+                return CheckResult.Error(item, "the policy document has no readable Statement");
+            }
+
             var admin = CheckSupport.Statements(document).Any(CheckSupport.AllowsAdmin);
             return CheckResult.Of(item, !admin, "the policy does not allow * on *", "the policy allows every action on every resource");
         });

@@ -12,16 +12,28 @@ public sealed class KeyRotationCheck : ICheck
         "Enable automatic key rotation (EnableKeyRotation).", [AwsKinds.KmsKey]);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.KmsKey, ["KeyMetadata", "Rotation"], item =>
-        {
-            var meta = item.Payload.Prop("KeyMetadata");
-            if (meta?.Str("KeyManager") != "CUSTOMER" || meta?.Str("KeySpec") != "SYMMETRIC_DEFAULT" || meta?.Str("KeyState") != "Enabled")
+        CheckSupport.Each(
+            input,
+            AwsKinds.KmsKey,
+            ["KeyMetadata", "Rotation"],
+            item =>
             {
-                return null;
-            }
+                var meta = item.Payload.Prop("KeyMetadata");
+                if (meta?.Str("KeyManager") is null || meta?.Str("KeyState") is null)
+                {
+                    return CheckResult.Error(item, "evidence incomplete: KeyMetadata has no KeyManager or KeyState");
+                }
 
-            return CheckResult.Of(item, item.Payload.Path("Rotation")?.Bool("KeyRotationEnabled") == true, "automatic rotation enabled", "automatic rotation disabled");
-        });
+                if (meta?.Str("KeyManager") != "CUSTOMER" || meta?.Str("KeySpec") != "SYMMETRIC_DEFAULT" || meta?.Str("KeyState") != "Enabled")
+                {
+                    return null;
+                }
+
+                return item.Payload.Path("Rotation")?.Bool("KeyRotationEnabled") is not { } enabled
+                    ? CheckResult.Error(item, "evidence incomplete: the rotation status of this key was not collected")
+                    : CheckResult.Of(item, enabled, "automatic rotation enabled", "automatic rotation disabled");
+            },
+            optional: ["Rotation"]);
 }
 
 public sealed class KeyNotPendingDeletionCheck : ICheck
@@ -35,7 +47,12 @@ public sealed class KeyNotPendingDeletionCheck : ICheck
         CheckSupport.Each(input, AwsKinds.KmsKey, ["KeyMetadata"], item =>
         {
             var meta = item.Payload.Prop("KeyMetadata");
+            if (meta?.Str("KeyManager") is null || meta?.Str("KeyState") is not { } state)
+            {
+                return CheckResult.Error(item, "evidence incomplete: KeyMetadata has no KeyManager or KeyState");
+            }
+
             return meta?.Str("KeyManager") != "CUSTOMER" ? null
-                : CheckResult.Of(item, meta?.Str("KeyState") != "PendingDeletion", "not pending deletion", $"pending deletion (DeletionDate {meta?.Str("DeletionDate")})");
+                : CheckResult.Of(item, state is not ("PendingDeletion" or "PendingReplicaDeletion"), "not pending deletion", $"{state} (DeletionDate {meta?.Str("DeletionDate")})");
         });
 }

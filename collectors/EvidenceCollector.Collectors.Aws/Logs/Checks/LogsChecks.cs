@@ -14,9 +14,11 @@ public sealed class LogGroupRetentionCheck : ICheck
         "Set the log group's retention to 365 days or more (or never expire).", [AwsKinds.LogsLogGroup]);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.LogsLogGroup, [], item => item.Payload.Long("retentionInDays") is not { } days
+        CheckSupport.Each(input, AwsKinds.LogsLogGroup, [], item => item.Payload.Prop("retentionInDays") is null
             ? CheckResult.Pass(item, "events never expire")
-            : CheckResult.Of(item, days >= Days, $"retention {days} days", $"retention {days} days is below 365"));
+            : item.Payload.Long("retentionInDays") is not { } days
+                ? CheckResult.Error(item, $"retentionInDays is not a number of days: {item.Payload.Prop("retentionInDays")!.Value.GetRawText()}")
+                : CheckResult.Of(item, days >= Days, $"retention {days} days", $"retention {days} days is below 365"));
 }
 
 public sealed class LogGroupKmsCheck : ICheck
