@@ -142,6 +142,12 @@ public sealed class AwsApiClient
 
     private static IEnumerable<JsonNode?> ItemsOf(AwsAnswer answer, AwsOperation operation, string listName)
     {
+        // An absent list is a malformed answer, not an empty one: "nothing found" must be what AWS said.
+        if (!answer.Body.ContainsKey(listName))
+        {
+            throw new AwsApiException(operation, AwsApiException.MalformedResponse, $"the answer has no {listName} list", null, answer.RequestId);
+        }
+
         return answer.Body[listName] switch
         {
             JsonArray array => array.Select(i => i?.DeepClone()),
@@ -399,8 +405,9 @@ public sealed class AwsApiClient
             throw new AwsApiException(operation, AwsApiException.MalformedResponse, $"expected <{operation.Name}Response>, got <{root.Name.LocalName}>", null, requestId);
         }
 
-        var result = root.Elements().FirstOrDefault(e => e.Name.LocalName == operation.Name + "Result");
-        var body = result is null ? new JsonObject() : XmlJson.Convert(result) as JsonObject ?? new JsonObject();
+        var result = root.Elements().FirstOrDefault(e => e.Name.LocalName == operation.Name + "Result")
+            ?? throw new AwsApiException(operation, AwsApiException.MalformedResponse, $"the answer has no <{operation.Name}Result>", null, requestId);
+        var body = XmlJson.Convert(result) as JsonObject ?? new JsonObject();
         if (XmlJson.Find(root, "RequestId")?.Value is { Length: > 0 } id)
         {
             body["__requestId"] = id;

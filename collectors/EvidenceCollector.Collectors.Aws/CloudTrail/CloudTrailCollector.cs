@@ -30,7 +30,13 @@ public sealed class CloudTrailCollector(AwsClients clients, ILogger<CloudTrailCo
             return;
         }
 
-        await ForEachAsync((trails.Body["trailList"] as JsonArray ?? []).OfType<JsonObject>(), result, async (trail, part, token) =>
+        if (trails.Body["trailList"] is not JsonArray trailList)
+        {
+            result.Errors.Add(new CollectionError([AwsKinds.CloudTrailTrail], region, null, AwsApiException.MalformedResponse, "DescribeTrails answered without a trailList", AwsOperations.TrailDescribeTrails.Name));
+            return;
+        }
+
+        await ForEachAsync(trailList.OfType<JsonObject>(), result, async (trail, part, token) =>
         {
             var arn = trail["TrailARN"]?.GetValue<string>();
             if (arn is null)

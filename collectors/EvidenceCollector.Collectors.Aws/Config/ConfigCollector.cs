@@ -38,7 +38,13 @@ public sealed class ConfigCollector(AwsClients clients, ILogger<ConfigCollector>
             return;
         }
 
-        var payload = new JsonObject { ["ConfigurationRecorders"] = recorders.Body["ConfigurationRecorders"]?.DeepClone() ?? new JsonArray() };
+        if (recorders.Body["ConfigurationRecorders"] is not JsonArray list)
+        {
+            result.Errors.Add(new CollectionError([AwsKinds.ConfigRecorders], region, null, AwsApiException.MalformedResponse, "DescribeConfigurationRecorders answered without a ConfigurationRecorders list", AwsOperations.ConfigDescribeConfigurationRecorders.Name));
+            return;
+        }
+
+        var payload = new JsonObject { ["ConfigurationRecorders"] = list.DeepClone() };
         var at = recorders.AnsweredAt;
         payload["Status"] = await SectionAsync(async () =>
         {

@@ -123,6 +123,7 @@ public sealed class AwsApiClientTests
     [Theory]
     [InlineData("<ListUsersResponse><ListUsersResult><Users><member>")]
     [InlineData("<SomethingElse/>")]
+    [InlineData("<ListUsersResponse><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></ListUsersResponse>")]
     public async Task QueryAsync_MalformedXml_IsAnErrorNotAnEmptySuccess(string body)
     {
         var (client, _) = Create(4, (_, _) => Xml(HttpStatusCode.OK, body));
@@ -137,11 +138,22 @@ public sealed class AwsApiClientTests
     [InlineData("")]
     [InlineData("[1,2]")]
     [InlineData("{\"logGroups\":\"not a list\"}")]
+    [InlineData("{}")]
     public async Task JsonListAsync_MalformedJson_IsAnErrorNotAnEmptySuccess(string body)
     {
         var (client, _) = Create(4, (_, _) => Json(HttpStatusCode.OK, body));
 
         var error = await Assert.ThrowsAsync<AwsApiException>(() => client.JsonListAsync(Context, AwsOperations.LogsDescribeLogGroups, null, "logGroups", "nextToken", CancellationToken.None));
+
+        Assert.Equal(AwsApiException.MalformedResponse, error.Code);
+    }
+
+    [Fact]
+    public async Task QueryListAsync_ListElementAbsent_IsMalformedNotEmpty()
+    {
+        var (client, _) = Create(4, (_, _) => Xml(HttpStatusCode.OK, "<ListUsersResponse><ListUsersResult><IsTruncated>false</IsTruncated></ListUsersResult></ListUsersResponse>"));
+
+        var error = await Assert.ThrowsAsync<AwsApiException>(() => client.QueryListAsync(Context, AwsOperations.IamListUsers, null, "Users", CancellationToken.None));
 
         Assert.Equal(AwsApiException.MalformedResponse, error.Code);
     }
