@@ -439,6 +439,23 @@ public sealed class PipelineRunner
             results.Add(new CheckResult(ResourceFor(provider, account, Target.Global), Target.Global, FindingStatus.Error, $"the check could not evaluate the evidence: {e.GetType().Name}: {e.Message}", input.Items.Select(i => i.Hash).Distinct().ToList()));
         }
 
+        // A fail the check drew from absence (it cites no evidence) cannot stand when evidence of its kinds
+        // failed to arrive: "no multi-region trail" after DescribeTrails was denied is unknown, not a fail.
+        if (relevantErrors.Count > 0)
+        {
+            for (var i = 0; i < results.Count; i++)
+            {
+                if (results[i].Status == FindingStatus.Fail && results[i].EvidenceHashes.Count == 0)
+                {
+                    results[i] = results[i] with
+                    {
+                        Status = FindingStatus.Error,
+                        Message = $"{results[i].Message}, but some evidence this check reads could not be collected ({relevantErrors[0].Error.Code}), so this is not a conclusion",
+                    };
+                }
+            }
+        }
+
         foreach (var (target, error) in relevantErrors)
         {
             var message = $"evidence could not be collected: {error.Code}: {error.Message}" + (error.Operation is null ? string.Empty : $" ({error.Operation})");

@@ -80,12 +80,32 @@ public sealed class PipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_FailFromAbsenceWhileEvidenceMissing_BecomesError()
+    {
+        _behaviour.Widgets.Clear();
+        _behaviour.ListErrors[(Account, "us-east-1")] = "AccessDenied";
+        var outcome = await RunAsync();
+        var absence = outcome.Findings.Single(f => f.CheckId == "aws.test.any_widget" && f.Region == "global");
+        Assert.Equal(FindingStatus.Error, absence.Status);
+        Assert.Contains("could not be collected (AccessDenied)", absence.Message, StringComparison.Ordinal);
+        Assert.Equal(ControlStatus.Incomplete, outcome.Controls.Single(c => c.ControlId == "A.8.16").Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_FailFromAbsenceWithAllEvidence_StaysFail()
+    {
+        _behaviour.Widgets.Clear();
+        var outcome = await RunAsync();
+        Assert.Equal(FindingStatus.Fail, outcome.Findings.Single(f => f.CheckId == "aws.test.any_widget").Status);
+    }
+
+    [Fact]
     public async Task RunAsync_CollectorThrows_ErrorFindingsForItsChecks()
     {
         _behaviour.Throws.Add((Account, "eu-west-1"));
         var outcome = await RunAsync();
         var west = outcome.Findings.Where(f => f.Region == "eu-west-1").ToList();
-        Assert.Equal(2, west.Count);
+        Assert.Equal(3, west.Count);
         Assert.All(west, f => Assert.Equal(FindingStatus.Error, f.Status));
         Assert.All(west, f => Assert.Contains("InvalidOperationException: widget service exploded", f.Message, StringComparison.Ordinal));
         Assert.Equal(ControlStatus.Incomplete, outcome.Controls.Single(c => c.ControlId == "A.5.9").Status);
@@ -98,7 +118,8 @@ public sealed class PipelineRunnerTests : IDisposable
         var outcome = await RunAsync(settings: new Dictionary<string, string?> { ["Pipeline:CollectorTimeout"] = "00:00:00.300" });
         Assert.Equal(RunStatus.Sealed, outcome.Status);
         Assert.All(outcome.Findings, f => Assert.Equal(FindingStatus.Error, f.Status));
-        Assert.All(outcome.Findings, f => Assert.StartsWith("evidence could not be collected: Timeout", f.Message, StringComparison.Ordinal));
+        Assert.All(outcome.Findings.Where(f => f.CheckId != "aws.test.any_widget"), f => Assert.StartsWith("evidence could not be collected: Timeout", f.Message, StringComparison.Ordinal));
+        Assert.Contains("could not be collected (Timeout)", outcome.Findings.Single(f => f.CheckId == "aws.test.any_widget" && f.Region == "global").Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -117,7 +138,7 @@ public sealed class PipelineRunnerTests : IDisposable
     {
         var outcome = await RunAsync(skipped: ["me-south-1"]);
         var skipped = outcome.Findings.Where(f => f.Region == "me-south-1").ToList();
-        Assert.Equal(2, skipped.Count);
+        Assert.Equal(3, skipped.Count);
         Assert.All(skipped, f => Assert.Equal(FindingStatus.NotApplicable, f.Status));
         Assert.All(skipped, f => Assert.Contains("not enabled", f.Message, StringComparison.Ordinal));
         Assert.Contains(outcome.Targets, t => t.Target.Region == "me-south-1" && t.Outcome == TargetOutcome.Skipped);

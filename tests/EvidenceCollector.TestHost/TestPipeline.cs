@@ -59,6 +59,7 @@ public static class TestPipeline
         services.AddSingleton<ICollector, WidgetCollector>();
         services.AddSingleton<ICheck, WidgetEncryptedCheck>();
         services.AddSingleton<ICheck, WidgetNamedCheck>();
+        services.AddSingleton<ICheck, AnyWidgetCheck>();
         services.AddSingleton(sp => MappingTable.Load(mappingsDirectory, sp.GetServices<ICheck>().Select(c => c.Metadata)));
     }
 }

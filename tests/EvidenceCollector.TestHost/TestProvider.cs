@@ -134,6 +134,19 @@ public sealed class WidgetNamedCheck : ICheck
         input.OfKind(WidgetCollector.Kind).Select(w => CheckResult.Of(w, !string.IsNullOrEmpty(w.Payload.Str("Name")), "widget is named", "widget has no name"));
 }
 
+/// <summary>An account-level check that fails when it sees no widget at all (a fail drawn from absence).</summary>
+public sealed class AnyWidgetCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        "aws.test.any_widget", "The account has at least one widget", Severity.Medium, "Account",
+        "An account without widgets is not monitored.", "Deploy a widget.", [WidgetCollector.Kind]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        input.OfKind(WidgetCollector.Kind).Any()
+            ? [new CheckResult($"arn:aws:iam::{input.Account}:root", Target.Global, FindingStatus.Pass, "widgets exist", input.OfKind(WidgetCollector.Kind).Select(w => w.Hash).ToList())]
+            : [new CheckResult($"arn:aws:iam::{input.Account}:root", Target.Global, FindingStatus.Fail, "no widget in the account", [])];
+}
+
 /// <summary>Writes a mapping folder: the shipped catalogue plus rows for the test checks.</summary>
 public static class TestMappings
 {
@@ -146,7 +159,8 @@ public static class TestMappings
         File.WriteAllText(Path.Combine(folder, "check-controls.csv"),
             "check_id,control_id,rationale\n" +
             "aws.test.widget_encrypted,A.8.24,Encryption of widgets is use of cryptography\n" +
-            "aws.test.widget_named,A.5.9,Named widgets are inventoried assets\n");
+            "aws.test.widget_named,A.5.9,Named widgets are inventoried assets\n" +
+            "aws.test.any_widget,A.8.16,Widgets monitor the account\n");
         return directory;
     }
 
