@@ -60,7 +60,7 @@ public sealed class Ec2Collector(AwsClients clients, ILogger<Ec2Collector> logge
             {
                 var page = await Clients.CallAsync(AwsOperations.Ec2DescribeFlowLogs, AwsService.Ec2, region, ct => client.DescribeFlowLogsAsync(new DescribeFlowLogsRequest { NextToken = token }, ct), cancellationToken).ConfigureAwait(false);
                 flowLogs.AddRange(page.Response.FlowLogs ?? []);
-                token = NextToken(page.Response.NextToken, token);
+                token = NextToken(AwsOperations.Ec2DescribeFlowLogs, page.Response.NextToken, token);
             }
             while (token is not null);
         }
@@ -107,7 +107,7 @@ public sealed class Ec2Collector(AwsClients clients, ILogger<Ec2Collector> logge
                 last = await Clients.CallAsync(operation, AwsService.Ec2, region, ct => call(current, ct), cancellationToken).ConfigureAwait(false);
                 var (pageItems, next) = page(last.Response);
                 items.AddRange(pageItems ?? []);
-                token = NextToken(next, token);
+                token = NextToken(operation, next, token);
             }
             while (token is not null);
         }
@@ -123,5 +123,9 @@ public sealed class Ec2Collector(AwsClients clients, ILogger<Ec2Collector> logge
         }
     }
 
-    private static string? NextToken(string? next, string? previous) => string.IsNullOrEmpty(next) || next == previous ? null : next;
+    /// <summary>The next page token; a token repeated by the service is a malformed answer (a truncated list must not pass as complete).</summary>
+    private static string? NextToken(AwsOperation operation, string? next, string? previous) =>
+        string.IsNullOrEmpty(next) ? null
+        : next == previous ? throw new AwsApiException(operation, AwsApiException.MalformedResponse, "the service repeated its page token", null, null)
+        : next;
 }

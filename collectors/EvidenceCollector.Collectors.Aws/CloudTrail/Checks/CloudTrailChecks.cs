@@ -130,9 +130,18 @@ public sealed class TrailBucketNotPublicCheck : ICheck
         return Trails.Home(input, [], (item, trail) =>
         {
             var name = trail.Str("S3BucketName");
-            if (name is null || !buckets.TryGetValue($"arn:aws:s3:::{name}", out var bucket))
+            if (name is null)
             {
-                return CheckResult.NotApplicable(item, $"the trail's bucket {name} is not in this account's evidence");
+                return CheckResult.Error(item, "evidence incomplete: the trail names no S3 bucket");
+            }
+
+            if (!buckets.TryGetValue($"arn:aws:s3:::{name}", out var bucket))
+            {
+                // With no bucket evidence at all the S3 side is missing (an error); with other buckets
+                // collected, the trail delivers to a bucket of another account (e.g. a log archive).
+                return buckets.Count == 0
+                    ? CheckResult.Error(item, $"evidence incomplete: no S3 bucket evidence to judge the trail's bucket {name}")
+                    : CheckResult.NotApplicable(item, $"the trail's bucket {name} is in another account");
             }
 
             var used = account is null ? new[] { item, bucket } : [item, bucket, account];
