@@ -121,7 +121,6 @@ public sealed class PipelineRunner
     private async Task<RunOutcome> RunCoreAsync(EvidenceStore store, RunWriter writer, RunRequest request, IRunProgress progress, CancellationToken cancellationToken)
     {
         var scope = request.Scope;
-        var index = new ConcurrentBag<StoredItem>();
         var errors = new ConcurrentBag<(Target Target, CollectionError Error)>();
         var covered = new ConcurrentDictionary<(Provider, string Account, string Region, string Kind), bool>();
 
@@ -148,7 +147,7 @@ public sealed class PipelineRunner
             {
                 var target = plan.Targets.FirstOrDefault(t => record.ResourceId.Contains(t.Target.Account, StringComparison.Ordinal))?.Target
                     ?? new Target(planner.Provider, "unresolved", Target.Global);
-                index.Add(Store(writer, target, record));
+                Store(writer, target, record);
             }
 
             foreach (var (target, error) in plan.Errors)
@@ -187,7 +186,7 @@ public sealed class PipelineRunner
         progress.Planned(writer.RunId, planned.Count, tasks.Count);
         progress.Phase("collecting");
         using var global = new SemaphoreSlim(_options.MaxConcurrency);
-        await using var storage = new StorageWriter(this, writer, index, _options.StorageWriters);
+        await using var storage = new StorageWriter(this, writer, _options.StorageWriters);
         var limiters = new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
         var pipeline = _resilience.GetPipeline(CollectorPipeline);
         await Task.WhenAll(tasks.Select(async task =>
@@ -226,7 +225,8 @@ public sealed class PipelineRunner
         var checks = ChecksInScope(scope);
         var tally = new ControlTally();
         var unmappedRules = new SortedSet<string>(StringComparer.Ordinal);
-        Evaluate(store, writer.RunId, checks, planned, index.ToList(), errors.ToList(), covered, findings =>
+        writer.FlushEnvelopes();
+        Evaluate(store, writer, checks, planned, errors.ToList(), covered, findings =>
         {
             // Findings go to the store as each account is evaluated; only counts stay in memory.
             writer.AddFindings(findings);
@@ -291,9 +291,18 @@ public sealed class PipelineRunner
     {
         var d = collector.Descriptor;
         CollectionResult result;
+        var emitted = 0;
         try
         {
-            var context = new CollectionContext(target.Target, target.Session);
+            var context = new CollectionContext(target.Target, target.Session)
+            {
+                // Records stream to the storage threads as the collector produces them.
+                Emit = record =>
+                {
+                    Interlocked.Increment(ref emitted);
+                    storage.Write(target.Target, record);
+                },
+            };
             // Task.Run: a collector that blocks before its first await must not serialise the others.
             result = await pipeline.ExecuteAsync(async ct => await Task.Run(() => collector.CollectAsync(context, ct), ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
@@ -307,8 +316,10 @@ public sealed class PipelineRunner
             return;
         }
 
+        // A collector that kept its records (it did not stream) hands them over now.
         foreach (var record in result.Records)
         {
+            emitted++;
             await storage.WriteAsync(target.Target, record, cancellationToken).ConfigureAwait(false);
         }
 
@@ -326,17 +337,16 @@ public sealed class PipelineRunner
             errors.Add((target.Target, error));
         }
 
-        progress.CollectorFinished(d.Name, target.Target, result.Records.Count, result.Errors.Count);
+        progress.CollectorFinished(d.Name, target.Target, emitted, result.Errors.Count);
     }
 
-    private StoredItem Store(RunWriter writer, Target target, EvidenceRecord record)
+    private void Store(RunWriter writer, Target target, EvidenceRecord record)
     {
         var payload = Redactor.Redact(record.Payload.DeepClone()) ?? JsonValue.Create((string?)null);
         var p = record.Provenance;
-        var hash = writer.AddEvidence(payload!, h => new Envelope(
+        writer.AddEvidence(payload!, h => new Envelope(
             writer.RunId, target.Provider, target.Account, target.Region, record.Region, record.Kind, record.ResourceId, h,
             p.Service, p.Operations, p.Endpoint, p.RequestId, p.AnsweredAt, _environment.ToolVersion));
-        return new StoredItem(record.Kind, target.Provider, target.Account, target.Region, record.Region, record.ResourceId, hash);
     }
 
     private List<ICheck> ChecksInScope(RunScope scope)
@@ -363,10 +373,9 @@ public sealed class PipelineRunner
     /// </summary>
     private void Evaluate(
         EvidenceStore store,
-        string runId,
+        RunWriter writer,
         List<ICheck> checks,
         List<PlannedTarget> planned,
-        List<StoredItem> index,
         List<(Target Target, CollectionError Error)> errors,
         ConcurrentDictionary<(Provider, string Account, string Region, string Kind), bool> covered,
         Action<IReadOnlyList<Finding>> sink)
@@ -374,10 +383,8 @@ public sealed class PipelineRunner
         var accounts = planned.Select(t => (t.Target.Provider, t.Target.Account))
             .Concat(errors.Select(e => (e.Target.Provider, e.Target.Account)))
             .Distinct().OrderBy(a => a.Provider).ThenBy(a => a.Account, StringComparer.Ordinal).ToList();
-        var byAccount = index.GroupBy(i => (i.Provider, i.Account)).ToDictionary(g => g.Key, g => g.ToList());
         foreach (var (provider, account) in accounts)
         {
-            var accountItems = byAccount.TryGetValue((provider, account), out var list) ? list : [];
             var accountErrors = errors.Where(e => e.Target.Provider == provider && e.Target.Account == account).ToList();
             var groups = checks.Where(c => c.Metadata.Provider == provider)
                 .GroupBy(c => string.Join('|', c.Metadata.EvidenceKinds.Order(StringComparer.Ordinal)), StringComparer.Ordinal);
@@ -388,7 +395,7 @@ public sealed class PipelineRunner
                 try
                 {
                     var items = new List<EvidenceItem>();
-                    foreach (var stored in accountItems.Where(i => kinds.Contains(i.Kind)))
+                    foreach (var stored in writer.Evidence(account, kinds))
                     {
                         var document = JsonDocument.Parse(store.Objects.Read(stored.Hash));
                         documents.Add(document);
@@ -398,7 +405,7 @@ public sealed class PipelineRunner
                     var findings = new List<Finding>();
                     foreach (var check in group)
                     {
-                        findings.AddRange(EvaluateCheck(runId, check, provider, account, items, accountErrors, planned, covered));
+                        findings.AddRange(EvaluateCheck(writer.RunId, check, provider, account, items, accountErrors, planned, covered));
                     }
 
                     sink(findings);
@@ -528,7 +535,7 @@ public sealed class PipelineRunner
 
         private readonly Task[] _workers;
 
-        public StorageWriter(PipelineRunner runner, RunWriter writer, ConcurrentBag<StoredItem> index, int workers)
+        public StorageWriter(PipelineRunner runner, RunWriter writer, int workers)
         {
             _workers = Enumerable.Range(0, Math.Max(1, workers)).Select(_ => Task.Factory.StartNew(
                 () =>
@@ -540,7 +547,7 @@ public sealed class PipelineRunner
                         {
                             while (reader.TryRead(out var item))
                             {
-                                index.Add(runner.Store(writer, item.Target, item.Record));
+                                runner.Store(writer, item.Target, item.Record);
                             }
                         }
                     }
@@ -560,6 +567,15 @@ public sealed class PipelineRunner
         public ValueTask WriteAsync(Target target, EvidenceRecord record, CancellationToken cancellationToken) =>
             _queue.Writer.WriteAsync((target, record), cancellationToken);
 
+        /// <summary>For collectors' streaming sink: waits (backpressure) while the queue is full.</summary>
+        public void Write(Target target, EvidenceRecord record)
+        {
+            if (!_queue.Writer.TryWrite((target, record)))
+            {
+                _queue.Writer.WriteAsync((target, record)).AsTask().GetAwaiter().GetResult();
+            }
+        }
+
         /// <summary>No more records: waits until every queued one is stored (and rethrows a storage failure).</summary>
         public async Task CompleteAsync()
         {
@@ -575,5 +591,4 @@ public sealed class PipelineRunner
         }
     }
 
-    private sealed record StoredItem(string Kind, Provider Provider, string Account, string TargetRegion, string Region, string ResourceId, string Hash);
 }

@@ -137,6 +137,7 @@ public sealed partial class EvidenceStore : IDisposable
               status TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, evidence TEXT NOT NULL,
               controls TEXT NOT NULL, mapping_key TEXT, PRIMARY KEY(run_id, hash));
             CREATE INDEX IF NOT EXISTS findings_by_status ON findings(run_id, status);
+            CREATE INDEX IF NOT EXISTS envelopes_by_account ON envelopes(run_id, account, kind);
             CREATE TABLE IF NOT EXISTS controls(
               run_id TEXT NOT NULL, control_id TEXT NOT NULL, status TEXT NOT NULL, pass INTEGER NOT NULL,
               fail INTEGER NOT NULL, error INTEGER NOT NULL, not_applicable INTEGER NOT NULL, checks TEXT NOT NULL,

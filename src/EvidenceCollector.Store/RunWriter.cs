@@ -6,6 +6,9 @@ using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Store;
 
+/// <summary>One stored payload of a run, as the index knows it.</summary>
+public sealed record StoredEvidence(string Kind, string Region, string ResourceId, string Hash);
+
 /// <summary>The result of sealing a run.</summary>
 public sealed record SealResult(string RunId, long Sequence, string ManifestHash, string KeyId, int Evidence, int Findings);
 
@@ -74,6 +77,37 @@ public sealed class RunWriter : IDisposable
         }
 
         return hash;
+    }
+
+    /// <summary>Writes buffered envelopes to the index now (before reading the run's evidence back).</summary>
+    public void FlushEnvelopes()
+    {
+        List<(string, Envelope, string)> rest;
+        lock (_gate)
+        {
+            rest = [.. _pending];
+            _pending.Clear();
+        }
+
+        if (rest.Count > 0)
+        {
+            WriteEnvelopes(rest);
+        }
+    }
+
+    /// <summary>This run's stored evidence of one account and some kinds (call <see cref="FlushEnvelopes"/> first).</summary>
+    public IReadOnlyList<StoredEvidence> Evidence(string account, IReadOnlyCollection<string> kinds)
+    {
+        var list = new List<StoredEvidence>();
+        foreach (var kind in kinds)
+        {
+            list.AddRange(_store.Query(
+                "SELECT kind, region, resource_id, evidence_hash FROM envelopes WHERE run_id=$run AND account=$account AND kind=$kind ORDER BY rowid",
+                r => new StoredEvidence(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)),
+                ("$run", RunId), ("$account", account), ("$kind", kind)));
+        }
+
+        return list;
     }
 
     public void AddTargets(IEnumerable<TargetReport> reports)
@@ -169,18 +203,7 @@ public sealed class RunWriter : IDisposable
             throw new InvalidOperationException($"run {RunId} is already finished");
         }
 
-        List<(string, Envelope, string)> rest;
-        lock (_gate)
-        {
-            rest = [.. _pending];
-            _pending.Clear();
-        }
-
-        if (rest.Count > 0)
-        {
-            WriteEnvelopes(rest);
-        }
-
+        FlushEnvelopes();
         _store.Objects.SyncDirectories();
         using var sealLock = FileLock.AcquireAsync(Path.Combine(_store.LocksPath, "seal.lock"), TimeSpan.FromMinutes(5), CancellationToken.None).GetAwaiter().GetResult();
         var result = _store.WithTransaction((db, tx) =>

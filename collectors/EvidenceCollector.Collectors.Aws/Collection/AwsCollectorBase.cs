@@ -27,7 +27,7 @@ public abstract class AwsCollectorBase : ICollector
 
     public async Task<CollectionResult> CollectAsync(CollectionContext context, CancellationToken cancellationToken)
     {
-        var result = new CollectionResult();
+        var result = new CollectionResult(context.Emit);
         var region = context.Target.Region;
         result.RegionsCovered.Add(region);
         if (context.Session is not AwsSession session)
@@ -71,8 +71,8 @@ public abstract class AwsCollectorBase : ICollector
 
     /// <summary>
     /// Runs <paramref name="work"/> for every item with at most <c>Aws:ResourceConcurrency</c> at once (every
-    /// call still passes the shared API limiter), each into its own partial result; merges them in input order
-    /// so the evidence does not depend on timing.
+    /// call still passes the shared API limiter). Streaming results hand records on as each item finishes;
+    /// otherwise the parts are merged in input order so the evidence does not depend on timing.
     /// </summary>
     protected async Task ForEachAsync<T>(IEnumerable<T> items, CollectionResult result, Func<T, CollectionResult, CancellationToken, Task> work, CancellationToken cancellationToken)
     {
@@ -83,23 +83,25 @@ public abstract class AwsCollectorBase : ICollector
             new ParallelOptions { MaxDegreeOfParallelism = Clients.Options.ResourceConcurrency, CancellationToken = cancellationToken },
             async (i, token) =>
             {
-                var part = new CollectionResult();
+                var part = result.Child();
                 await work(list[i], part, token).ConfigureAwait(false);
                 partial[i] = part;
             }).ConfigureAwait(false);
-        foreach (var part in partial)
-        {
-            result.Records.AddRange(part.Records);
-            result.Errors.AddRange(part.Errors);
-        }
+        Merge(result, partial);
     }
 
     /// <summary>Runs independent parts of one collection concurrently, merged in the order given.</summary>
     protected static async Task AllAsync(CollectionResult result, params Func<CollectionResult, Task>[] parts)
     {
-        var partial = parts.Select(_ => new CollectionResult()).ToArray();
+        var partial = parts.Select(_ => result.Child()).ToArray();
         await Task.WhenAll(parts.Select((part, i) => part(partial[i]))).ConfigureAwait(false);
-        foreach (var part in partial)
+        Merge(result, partial);
+    }
+
+    /// <summary>Merges parts in order: their errors (and their records, when nothing streamed).</summary>
+    private static void Merge(CollectionResult result, IEnumerable<CollectionResult> parts)
+    {
+        foreach (var part in parts)
         {
             result.Records.AddRange(part.Records);
             result.Errors.AddRange(part.Errors);

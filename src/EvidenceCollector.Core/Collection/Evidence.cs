@@ -40,15 +40,97 @@ public sealed record CollectionError(
     string Message,
     string? Operation);
 
-/// <summary>Partial failure is a value: the records collected and the errors met on the way.</summary>
+/// <summary>
+/// Partial failure is a value: the records collected and the errors met on the way. Given a sink (the
+/// runner passes one through <see cref="CollectionContext.Emit"/>), records stream out as they are added
+/// instead of accumulating, so a collector's memory does not grow with the estate.
+/// </summary>
 public sealed class CollectionResult
 {
-    public List<EvidenceRecord> Records { get; } = [];
+    public CollectionResult()
+        : this(null)
+    {
+    }
+
+    public CollectionResult(Action<EvidenceRecord>? sink)
+    {
+        Sink = sink;
+        Records = new EvidenceRecords(sink);
+    }
+
+    /// <summary>Where records go as they are added; null: they are kept in <see cref="Records"/>.</summary>
+    public Action<EvidenceRecord>? Sink { get; }
+
+    /// <summary>The records kept (all of them without a sink; none with one).</summary>
+    public EvidenceRecords Records { get; }
+
+    /// <summary>A result for one part of the work that streams to the same sink (errors are merged by the caller).</summary>
+    public CollectionResult Child() => new(Sink);
 
     public List<CollectionError> Errors { get; } = [];
 
     /// <summary>Regions this collector looked at for the target (so an empty region can be reported as "no resources").</summary>
     public HashSet<string> RegionsCovered { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>Records of a collection: kept, or handed to a sink as they are added (thread-safe either way).</summary>
+public sealed class EvidenceRecords(Action<EvidenceRecord>? sink) : IReadOnlyList<EvidenceRecord>
+{
+    private readonly List<EvidenceRecord> _kept = [];
+
+    public int Count
+    {
+        get
+        {
+            lock (_kept)
+            {
+                return _kept.Count;
+            }
+        }
+    }
+
+    public EvidenceRecord this[int index]
+    {
+        get
+        {
+            lock (_kept)
+            {
+                return _kept[index];
+            }
+        }
+    }
+
+    public void Add(EvidenceRecord record)
+    {
+        if (sink is not null)
+        {
+            sink(record);
+            return;
+        }
+
+        lock (_kept)
+        {
+            _kept.Add(record);
+        }
+    }
+
+    public void AddRange(IEnumerable<EvidenceRecord> records)
+    {
+        foreach (var record in records)
+        {
+            Add(record);
+        }
+    }
+
+    public IEnumerator<EvidenceRecord> GetEnumerator()
+    {
+        lock (_kept)
+        {
+            return _kept.ToList().GetEnumerator();
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
 
 /// <summary>Static facts about a collector.</summary>
@@ -68,7 +150,11 @@ public interface ITargetSession
 {
 }
 
-public sealed record CollectionContext(Target Target, ITargetSession? Session);
+public sealed record CollectionContext(Target Target, ITargetSession? Session)
+{
+    /// <summary>Where the runner wants records as they are produced (see <see cref="CollectionResult(Action{EvidenceRecord})"/>).</summary>
+    public Action<EvidenceRecord>? Emit { get; init; }
+}
 
 /// <summary>Calls one cloud service's read-only APIs for one target and returns evidence records. Never judges.</summary>
 public interface ICollector
