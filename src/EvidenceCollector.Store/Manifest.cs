@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json.Nodes;
 using EvidenceCollector.Canonical;
 using EvidenceCollector.Model;
@@ -41,10 +40,18 @@ internal sealed record ManifestInput(
     /// <summary>The same, with the hash lists streamed from elsewhere (already sorted and distinct).</summary>
     public byte[] Write(IEnumerable<string> envelopes, IEnumerable<string> evidence, IEnumerable<string> findings)
     {
+        using var buffer = new MemoryStream();
+        WriteTo(buffer, envelopes, evidence, findings);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Writes the canonical manifest to <paramref name="output"/>, streaming the hash lists.</summary>
+    public void WriteTo(Stream output, IEnumerable<string> envelopes, IEnumerable<string> evidence, IEnumerable<string> findings)
+    {
         var json = ToJson();
-        var output = new ArrayBufferWriter<byte>(64 * 1024);
-        void Raw(string text) => output.Write(System.Text.Encoding.UTF8.GetBytes(text));
-        void Node(string key) => output.Write(Jcs.Canonicalize(json[key]));
+        var writer = new BufferedStream(output, 64 * 1024); // not disposed: that would close the caller's stream
+        void Raw(string text) => writer.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        void Node(string key) => writer.Write(Jcs.Canonicalize(json[key]));
         void Hashes(IEnumerable<string> hashes)
         {
             Raw("[");
@@ -89,7 +96,7 @@ internal sealed record ManifestInput(
         Raw(",\"toolVersion\":");
         Node("toolVersion");
         Raw("}");
-        return output.WrittenSpan.ToArray();
+        writer.Flush();
     }
 
     private static bool IsHash(string text) => text.Length == 64 && text.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'));

@@ -216,19 +216,38 @@ public sealed class RunWriter : IDisposable
                 RunId, sequence, Start.Trigger, Start.RequestedBy, Start.Scope, StartedAt, sealedAt, Start.ToolVersion,
                 Start.ConfigHash, signer.KeyId, previous, TargetReports, [], [], [], controls);
 
-            // The hash lists come straight from the index, sorted by SQLite (BINARY collation: ordinal).
-            var manifestBytes = header.Write(
-                Strings(db, tx, "SELECT hash FROM envelopes WHERE run_id=$run ORDER BY hash"),
-                Strings(db, tx, "SELECT DISTINCT evidence_hash FROM envelopes WHERE run_id=$run ORDER BY evidence_hash"),
-                Strings(db, tx, "SELECT hash FROM findings WHERE run_id=$run ORDER BY hash"));
-            var manifestHash = Jcs.Sha256Hex(manifestBytes);
-            var signature = signer.Sign(manifestBytes);
+            // The hash lists come straight from the index, sorted by SQLite (BINARY collation: ordinal). The
+            // manifest is never held whole: a first pass hashes it, the signature is over that digest, a second
+            // pass streams the same bytes into the row.
+            IEnumerable<string> Envelopes() => Strings(db, tx, "SELECT hash FROM envelopes WHERE run_id=$run ORDER BY hash");
+            IEnumerable<string> EvidenceHashes() => Strings(db, tx, "SELECT DISTINCT evidence_hash FROM envelopes WHERE run_id=$run ORDER BY evidence_hash");
+            IEnumerable<string> FindingHashes() => Strings(db, tx, "SELECT hash FROM findings WHERE run_id=$run ORDER BY hash");
+            byte[] digest;
+            long length;
+            using (var hashing = new HashingStream())
+            {
+                header.WriteTo(hashing, Envelopes(), EvidenceHashes(), FindingHashes());
+                (digest, length) = (hashing.Digest(), hashing.Length);
+            }
+
+            var manifestHash = Convert.ToHexStringLower(digest);
+            var signature = signer.SignDigest(digest);
+            Exec(db, tx, "INSERT INTO manifests(run_id, seq, json, hash, key_id, signature) VALUES($run, $seq, zeroblob($length), $hash, $key, $sig)",
+                ("$run", RunId), ("$seq", sequence), ("$length", length), ("$hash", manifestHash),
+                ("$key", signer.KeyId), ("$sig", Convert.ToBase64String(signature)));
+            var rowId = Count(db, tx, "SELECT rowid FROM manifests WHERE run_id=$run");
+            using (var blob = new SqliteBlob(db, "manifests", "json", rowId))
+            using (var hashing = new HashingStream(blob))
+            {
+                header.WriteTo(hashing, Envelopes(), EvidenceHashes(), FindingHashes());
+                if (hashing.Length != length || !hashing.Digest().AsSpan().SequenceEqual(digest))
+                {
+                    throw new InvalidOperationException($"run {RunId}: the manifest changed between its two writes; not sealed");
+                }
+            }
 
             InsertTargets(db, tx);
             InsertControls(db, tx, controls);
-            Exec(db, tx, "INSERT INTO manifests(run_id, seq, json, hash, key_id, signature) VALUES($run, $seq, $json, $hash, $key, $sig)",
-                ("$run", RunId), ("$seq", sequence), ("$json", manifestBytes), ("$hash", manifestHash),
-                ("$key", signer.KeyId), ("$sig", Convert.ToBase64String(signature)));
             var updated = Exec(db, tx, "UPDATE runs SET status='sealed', seq=$seq, ended_at=$ended, manifest_hash=$hash WHERE id=$run AND status='running'",
                 ("$run", RunId), ("$seq", sequence), ("$ended", sealedAt.ToWire()), ("$hash", manifestHash));
             if (updated != 1)
@@ -254,6 +273,53 @@ public sealed class RunWriter : IDisposable
         while (reader.Read())
         {
             yield return reader.GetString(0);
+        }
+    }
+
+    /// <summary>A write-only stream that hashes (SHA-256) and counts what passes through, optionally into another stream.</summary>
+    private sealed class HashingStream(Stream? inner = null) : Stream
+    {
+        private readonly System.Security.Cryptography.IncrementalHash _hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => Written;
+
+        public long Written { get; private set; }
+
+        public override long Position { get => Written; set => throw new NotSupportedException(); }
+
+        public byte[] Digest() => _hash.GetCurrentHash();
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            _hash.AppendData(buffer);
+            inner?.Write(buffer);
+            Written += buffer.Length;
+        }
+
+        public override void Flush() => inner?.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _hash.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 

@@ -14,6 +14,9 @@ public interface ISigner
 
     /// <summary>ECDSA P-256 / SHA-256 signature, DER-encoded (RFC 3279), as OpenSSL writes and reads it.</summary>
     byte[] Sign(byte[] data);
+
+    /// <summary>The same signature over data given by its SHA-256 digest (for manifests streamed, never held whole).</summary>
+    byte[] SignDigest(byte[] sha256);
 }
 
 public sealed class SigningOptions
@@ -81,6 +84,8 @@ public sealed class PemSigner : ISigner, IDisposable
     }
 
     public byte[] Sign(byte[] data) => _key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+
+    public byte[] SignDigest(byte[] sha256) => _key.SignHash(sha256, DSASignatureFormat.Rfc3279DerSequence);
 
     public void Dispose() => _key.Dispose();
 }
