@@ -154,7 +154,8 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
                     var version = await api.QueryAsync(context, AwsOperations.IamGetPolicyVersion, new Dictionary<string, string>
                     {
                         ["PolicyArn"] = arn,
-                        ["VersionId"] = item["DefaultVersionId"]?.GetValue<string>() ?? "v1",
+                        ["VersionId"] = item["DefaultVersionId"]?.GetValue<string>()
+                            ?? throw new AwsApiException(AwsOperations.IamListPolicies, AwsApiException.MalformedResponse, $"policy {arn} has no DefaultVersionId", null, list.Last.RequestId),
                     }, token).ConfigureAwait(false);
                     at = version.AnsweredAt;
                     requestId = version.RequestId;

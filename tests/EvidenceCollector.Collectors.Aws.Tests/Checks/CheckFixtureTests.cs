@@ -154,7 +154,9 @@ public sealed class CheckFixtureTests
         { "aws.s3.bucket_versioning_enabled", AwsKinds.S3Bucket, Bucket("\"Versioning\":{\"Status\":\"Suspended\"}"), FindingStatus.Fail },
         { "aws.s3.bucket_server_access_logging_enabled", AwsKinds.S3Bucket, Bucket("\"Logging\":{\"TargetBucketName\":\"logs\"}"), FindingStatus.Pass },
         { "aws.s3.bucket_server_access_logging_enabled", AwsKinds.S3Bucket, Bucket("\"Logging\":{}"), FindingStatus.Fail },
-        { "aws.s3.bucket_secure_transport_required", AwsKinds.S3Bucket, Bucket("\"Policy\":{\"Configured\":true,\"Policy\":{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}}"), FindingStatus.Pass },
+        { "aws.s3.bucket_secure_transport_required", AwsKinds.S3Bucket, Bucket("\"Policy\":{\"Configured\":true,\"Policy\":{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":[\"arn:aws:s3:::b\",\"arn:aws:s3:::b/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}}"), FindingStatus.Pass },
+        { "aws.s3.bucket_secure_transport_required", AwsKinds.S3Bucket, Bucket("\"Policy\":{\"Configured\":true,\"Policy\":{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\",\"Condition\":{\"Bool\":{\"aws:securetransport\":[\"false\"]}}}]}}"), FindingStatus.Pass },
+        { "aws.s3.bucket_secure_transport_required", AwsKinds.S3Bucket, Bucket("\"Policy\":{\"Configured\":true,\"Policy\":{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:PutObject\",\"Resource\":\"arn:aws:s3:::b/*\",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}}"), FindingStatus.Fail },
         { "aws.s3.bucket_secure_transport_required", AwsKinds.S3Bucket, Bucket("\"Policy\":{\"Configured\":false}"), FindingStatus.Fail },
         { "aws.s3.bucket_secure_transport_required", AwsKinds.S3Bucket, Bucket("\"Policy\":" + Err), FindingStatus.Error },
         { "aws.s3.bucket_object_lock_enabled", AwsKinds.S3Bucket, Bucket("\"ObjectLock\":{\"Configured\":true,\"ObjectLockConfiguration\":{\"ObjectLockEnabled\":\"Enabled\"}}"), FindingStatus.Pass },
@@ -260,6 +262,9 @@ public sealed class CheckFixtureTests
     [InlineData("\"Acl\":{\"Grants\":[{\"Grantee\":{\"URI\":\"http://acs.amazonaws.com/groups/global/AllUsers\"},\"Permission\":\"READ\"}]},\"Policy\":{\"Configured\":false},\"PublicAccessBlock\":" + Pab, FindingStatus.Pass)]
     [InlineData("\"Acl\":{\"Grants\":[]},\"Policy\":{\"Configured\":true,\"Policy\":{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"*\"},\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}}},\"PublicAccessBlock\":{\"Configured\":false}", FindingStatus.Fail)]
     [InlineData("\"Acl\":" + Err + ",\"Policy\":{\"Configured\":false},\"PublicAccessBlock\":{\"Configured\":false}", FindingStatus.Error)]
+    [InlineData("\"Acl\":{\"Grants\":[]},\"Policy\":{\"Configured\":true,\"Policy\":{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\",\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"true\"}}}}},\"PublicAccessBlock\":{\"Configured\":false}", FindingStatus.Fail)]
+    [InlineData("\"Acl\":{\"Grants\":[]},\"Policy\":{\"Configured\":true,\"Policy\":{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"cloudtrail.amazonaws.com\"},\"Action\":\"s3:PutObject\",\"Resource\":\"*\"}}},\"PublicAccessBlock\":{\"Configured\":false}", FindingStatus.Pass)]
+    [InlineData("\"Acl\":{\"Grants\":[]},\"Policy\":{\"Configured\":true,\"Policy\":{\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:PutObject\",\"Resource\":\"*\",\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"}}}}},\"PublicAccessBlock\":{\"Configured\":false}", FindingStatus.Pass)]
     public void TrailBucketNotPublic_BucketEvidence_JudgesExposure(string bucketSections, FindingStatus expected)
     {
         var trail = Evidence.Item(AwsKinds.CloudTrailTrail, Trail(GoodTrail), resourceId: "arn:aws:cloudtrail:eu-west-1:123456789012:trail/t");

@@ -26,13 +26,30 @@ internal static class BucketExposure
         }
 
         if (!restrictPolicy && bucket.Payload.Path("Policy", "Policy") is { } policy &&
-            CheckSupport.Statements(policy).Any(s => s.Str("Effect") == "Allow" && CheckSupport.IsEveryone(s.Prop("Principal")) && s.Prop("Condition") is null))
+            CheckSupport.Statements(policy).Any(s => s.Str("Effect") == "Allow" &&
+                (CheckSupport.IsEveryone(s.Prop("Principal")) || s.Prop("NotPrincipal") is not null) && !Narrows(s.Prop("Condition"))))
         {
-            return (true, "the policy allows everyone without condition", null);
+            return (true, "the policy allows everyone (no condition narrows who)", null);
         }
 
         return (false, null, null);
     }
+
+    /// <summary>
+    /// Condition keys that restrict who (or from where) a statement applies to. Any other condition (e.g.
+    /// aws:SecureTransport) leaves an Allow to "*" public.
+    /// </summary>
+    private static readonly string[] NarrowingKeys =
+    [
+        "aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:sourcevpc", "aws:sourcevpce", "aws:sourceip",
+        "aws:principalorgid", "aws:principalaccount", "aws:principalarn", "aws:principalorgpaths", "aws:userid", "aws:username",
+        "aws:sourceorgid", "aws:sourceorgpaths", "s3:dataaccesspointaccount",
+    ];
+
+    private static bool Narrows(JsonElement? condition) =>
+        condition is { ValueKind: JsonValueKind.Object } c &&
+        c.EnumerateObject().Any(op => op.Value.ValueKind == JsonValueKind.Object &&
+            op.Value.EnumerateObject().Any(key => NarrowingKeys.Contains(key.Name.ToLowerInvariant())));
 
     public static IEnumerable<JsonElement> PublicGrants(EvidenceItem bucket) =>
         bucket.Payload.Path("Acl").GetValueOrDefault().Array("Grants").Where(g =>
@@ -143,11 +160,21 @@ public sealed class BucketSecureTransportCheck : ICheck
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
         CheckSupport.Each(input, AwsKinds.S3Bucket, ["Policy"], item =>
         {
+            var bucketArn = item.Payload.Path("Bucket", "BucketName")?.GetString() is { } name ? $"arn:aws:s3:::{name}" : item.ResourceId;
             var denies = item.Payload.Path("Policy", "Policy") is { } policy && CheckSupport.Statements(policy).Any(s =>
                 s.Str("Effect") == "Deny" && CheckSupport.IsEveryone(s.Prop("Principal")) &&
-                s.Path("Condition", "Bool") is { } b && b.Str("aws:SecureTransport") is "false");
-            return CheckResult.Of(item, denies, "the policy denies insecure transport", "no policy statement denies aws:SecureTransport=false");
+                CheckSupport.Strings(s.Prop("Action")).Any(a => a is "*" or "s3:*") &&
+                CoversBucketAndObjects(CheckSupport.Strings(s.Prop("Resource")), bucketArn) &&
+                s.Path("Condition", "Bool") is { ValueKind: JsonValueKind.Object } b &&
+                b.EnumerateObject().Any(k => string.Equals(k.Name, "aws:SecureTransport", StringComparison.OrdinalIgnoreCase) &&
+                    CheckSupport.Strings(k.Value).Any(v => string.Equals(v, "false", StringComparison.OrdinalIgnoreCase))));
+            return CheckResult.Of(item, denies, "the policy denies insecure transport", "no policy statement denies every action without TLS (aws:SecureTransport=false) on the bucket and its objects");
         });
+
+    /// <summary>True when the resources cover the bucket and every object in it.</summary>
+    private static bool CoversBucketAndObjects(IReadOnlyList<string> resources, string bucketArn) =>
+        resources.Contains("*") ||
+        (resources.Contains(bucketArn) && (resources.Contains(bucketArn + "/*") || resources.Contains(bucketArn + "*")));
 }
 
 public sealed class BucketObjectLockCheck : ICheck
