@@ -52,48 +52,10 @@ public static class Jcs
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
-                var members = new List<(string Name, JsonElement Value)>();
-                foreach (var property in element.EnumerateObject())
-                {
-                    members.Add((property.Name, property.Value));
-                }
-
-                members.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-                WriteRaw(output, "{");
-                for (var i = 0; i < members.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        if (members[i].Name == members[i - 1].Name)
-                        {
-                            throw new JsonException($"duplicate property name '{members[i].Name}'");
-                        }
-
-                        WriteRaw(output, ",");
-                    }
-
-                    WriteString(output, members[i].Name);
-                    WriteRaw(output, ":");
-                    Write(output, members[i].Value);
-                }
-
-                WriteRaw(output, "}");
+                WriteObject(output, element.EnumerateObject().Select(p => (p.Name, p.Value)), Write);
                 break;
             case JsonValueKind.Array:
-                WriteRaw(output, "[");
-                var first = true;
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (!first)
-                    {
-                        WriteRaw(output, ",");
-                    }
-
-                    first = false;
-                    Write(output, item);
-                }
-
-                WriteRaw(output, "]");
+                WriteArray(output, element.EnumerateArray(), Write);
                 break;
             case JsonValueKind.String:
                 WriteString(output, element.GetString()!);
@@ -101,17 +63,9 @@ public static class Jcs
             case JsonValueKind.Number:
                 WriteRaw(output, FormatNumber(element.GetDouble()));
                 break;
-            case JsonValueKind.True:
-                WriteRaw(output, "true");
-                break;
-            case JsonValueKind.False:
-                WriteRaw(output, "false");
-                break;
-            case JsonValueKind.Null:
-                WriteRaw(output, "null");
-                break;
             default:
-                throw new JsonException($"unexpected JSON value kind {element.ValueKind}");
+                WriteLiteral(output, element.ValueKind);
+                break;
         }
     }
 
@@ -123,62 +77,74 @@ public static class Jcs
                 WriteRaw(output, "null");
                 break;
             case JsonObject obj:
-                var members = obj.ToList();
-                members.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-                WriteRaw(output, "{");
-                for (var i = 0; i < members.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        WriteRaw(output, ",");
-                    }
-
-                    WriteString(output, members[i].Key);
-                    WriteRaw(output, ":");
-                    Write(output, members[i].Value);
-                }
-
-                WriteRaw(output, "}");
+                WriteObject(output, obj.Select(p => (p.Key, p.Value)), Write);
                 break;
             case JsonArray array:
-                WriteRaw(output, "[");
-                for (var i = 0; i < array.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        WriteRaw(output, ",");
-                    }
-
-                    Write(output, array[i]);
-                }
-
-                WriteRaw(output, "]");
+                WriteArray(output, array, Write);
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                WriteString(output, value.GetValue<string>());
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.Number:
+                WriteRaw(output, FormatNumber(ToDouble(value)));
                 break;
             case JsonValue value:
-                switch (value.GetValueKind())
-                {
-                    case JsonValueKind.String:
-                        WriteString(output, value.GetValue<string>());
-                        break;
-                    case JsonValueKind.Number:
-                        WriteRaw(output, FormatNumber(ToDouble(value)));
-                        break;
-                    case JsonValueKind.True:
-                        WriteRaw(output, "true");
-                        break;
-                    case JsonValueKind.False:
-                        WriteRaw(output, "false");
-                        break;
-                    case JsonValueKind.Null:
-                        WriteRaw(output, "null");
-                        break;
-                    default:
-                        throw new JsonException($"unexpected JSON value kind {value.GetValueKind()}");
-                }
-
+                WriteLiteral(output, value.GetValueKind());
                 break;
         }
     }
+
+    /// <summary>Members sorted by the UTF-16 code units of their names; a repeated name is an error (I-JSON).</summary>
+    private static void WriteObject<T>(IBufferWriter<byte> output, IEnumerable<(string Name, T Value)> members, Action<IBufferWriter<byte>, T> write)
+    {
+        var sorted = members.ToList();
+        sorted.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        WriteRaw(output, "{");
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            if (i > 0)
+            {
+                if (sorted[i].Name == sorted[i - 1].Name)
+                {
+                    throw new JsonException($"duplicate property name '{sorted[i].Name}'");
+                }
+
+                WriteRaw(output, ",");
+            }
+
+            WriteString(output, sorted[i].Name);
+            WriteRaw(output, ":");
+            write(output, sorted[i].Value);
+        }
+
+        WriteRaw(output, "}");
+    }
+
+    private static void WriteArray<T>(IBufferWriter<byte> output, IEnumerable<T> items, Action<IBufferWriter<byte>, T> write)
+    {
+        WriteRaw(output, "[");
+        var first = true;
+        foreach (var item in items)
+        {
+            if (!first)
+            {
+                WriteRaw(output, ",");
+            }
+
+            first = false;
+            write(output, item);
+        }
+
+        WriteRaw(output, "]");
+    }
+
+    private static void WriteLiteral(IBufferWriter<byte> output, JsonValueKind kind) => WriteRaw(output, kind switch
+    {
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.Null => "null",
+        _ => throw new JsonException($"unexpected JSON value kind {kind}"),
+    });
 
     private static double ToDouble(JsonValue value)
     {
