@@ -311,6 +311,13 @@ public sealed partial class EvidenceStore : IDisposable
         return controlId is null ? findings : findings.Where(f => f.Controls.Contains(controlId, StringComparer.Ordinal)).ToList();
     }
 
+    /// <summary>Per-rule findings of a sealed run whose rule maps to no control (reported, not rejected).</summary>
+    public IReadOnlyList<string> UnmappedRules(string runId) =>
+        Query(
+            "SELECT DISTINCT f.check_id FROM findings f JOIN runs r ON r.id = f.run_id AND r.status='sealed' WHERE f.run_id=$run AND f.mapping_key IS NOT NULL AND f.controls='[]' ORDER BY f.check_id",
+            r => r.GetString(0),
+            ("$run", runId));
+
     public IReadOnlyList<ControlResult> Controls(string runId) =>
         Query(
             "SELECT c.control_id, c.status, c.pass, c.fail, c.error, c.not_applicable, c.checks FROM controls c JOIN runs r ON r.id = c.run_id AND r.status='sealed' WHERE c.run_id=$run ORDER BY c.rowid",

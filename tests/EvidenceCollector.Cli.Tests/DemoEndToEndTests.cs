@@ -41,6 +41,10 @@ public sealed class DemoEndToEndTests : IDisposable
         Assert.Contains(controls.EnumerateArray(), c => c.GetProperty("id").GetString() == "A.8.24" && c.GetProperty("status").GetString() == "non_compliant" && c.GetProperty("coverage").GetString() == "automated");
         Assert.Contains(controls.EnumerateArray(), c => c.GetProperty("id").GetString() == "A.7.1" && c.GetProperty("status").GetString() == "no_automated_evidence" && c.GetProperty("coverage").GetString() == "manual_only");
 
+        var table = await Cli.RunAsync("controls", "--data", Data);
+        Assert.Contains("unmapped rules", table.Out);
+        Assert.Contains("aws.config.rule.custom.acme-required-tags", table.Out);
+
         var failing = Json(await Cli.RunAsync("findings", "--data", Data, "--json", "--control", "A.8.24", "--status", "fail"));
         Assert.All(failing.EnumerateArray(), f =>
         {

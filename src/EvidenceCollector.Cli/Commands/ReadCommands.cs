@@ -51,8 +51,10 @@ public static class ReadCommands
             var automated = mapping.AutomatedControls(app.Checks.Select(c => c.Metadata));
             using var store = app.OpenStoreReadOnly();
             var rows = new List<JsonObject>();
+            var unmapped = new SortedSet<string>(StringComparer.Ordinal);
             foreach (var run in SelectRuns(store, result.GetValue(RunOption)))
             {
+                unmapped.UnionWith(store.UnmappedRules(run.Id));
                 var results = store.Controls(run.Id).ToDictionary(c => c.ControlId, StringComparer.Ordinal);
                 foreach (var control in mapping.Controls)
                 {
@@ -75,6 +77,11 @@ public static class ReadCommands
             Output.Table(
                 ["control", "theme", "name", "status", "coverage", "pass", "fail", "error", "n/a"],
                 rows.Select(r => new[] { S(r, "id"), S(r, "theme"), S(r, "name"), S(r, "status"), S(r, "coverage"), S(r, "pass"), S(r, "fail"), S(r, "error"), S(r, "notApplicable") }));
+            if (unmapped.Count > 0)
+            {
+                Output.Line($"unmapped rules (their findings are stored as evidence, mapped to no control; add rows to the rule tables): {string.Join(", ", unmapped)}");
+            }
+
             return ExitCodes.Ok;
         });
         return command;
