@@ -41,6 +41,7 @@ public sealed class CloudTrailCollector(AwsClients clients, ILogger<CloudTrailCo
             var arn = trail["TrailARN"]?.GetValue<string>();
             if (arn is null)
             {
+                part.Errors.Add(new CollectionError([AwsKinds.CloudTrailTrail], region, null, AwsApiException.MalformedResponse, "DescribeTrails returned a trail without a TrailARN", AwsOperations.TrailDescribeTrails.Name));
                 return;
             }
 

@@ -103,6 +103,7 @@ public sealed class ConfigCollector(AwsClients clients, ILogger<ConfigCollector>
             var arn = rule["ConfigRuleArn"]?.GetValue<string>();
             if (name is null || arn is null)
             {
+                part.Errors.Add(new CollectionError([AwsKinds.ConfigRule], region, null, AwsApiException.MalformedResponse, "DescribeConfigRules returned a rule without a name or ARN", AwsOperations.ConfigDescribeConfigRules.Name));
                 return;
             }
 

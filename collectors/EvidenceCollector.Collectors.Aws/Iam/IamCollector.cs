@@ -142,6 +142,7 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
                 var arn = item["Arn"]?.GetValue<string>();
                 if (arn is null)
                 {
+                    part.Errors.Add(new CollectionError([AwsKinds.IamPolicy], Global, null, AwsApiException.MalformedResponse, "ListPolicies returned a policy without an Arn", AwsOperations.IamListPolicies.Name));
                     return;
                 }
 
@@ -208,6 +209,7 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
             var arn = user["Arn"]?.GetValue<string>();
             if (name is null || arn is null)
             {
+                part.Errors.Add(new CollectionError([AwsKinds.IamUser], Global, null, AwsApiException.MalformedResponse, "ListUsers returned a user without a UserName or Arn", AwsOperations.IamListUsers.Name));
                 return;
             }
 

@@ -26,7 +26,10 @@ public sealed class KmsCollector(AwsClients clients, ILogger<KmsCollector> logge
                 var request = new ListKeysRequest { Marker = marker };
                 list = await Clients.CallAsync(AwsOperations.KmsListKeys, AwsService.Kms, region, ct => client.ListKeysAsync(request, ct), cancellationToken).ConfigureAwait(false);
                 keys.AddRange(list.Response.Keys ?? []);
-                marker = list.Response.Truncated == true && list.Response.NextMarker != marker ? list.Response.NextMarker : null;
+                marker = list.Response.Truncated != true ? null
+                    : string.IsNullOrEmpty(list.Response.NextMarker) || list.Response.NextMarker == marker
+                        ? throw new AwsApiException(AwsOperations.KmsListKeys, AwsApiException.MalformedResponse, "a truncated answer without a new NextMarker", null, list.RequestId)
+                        : list.Response.NextMarker;
             }
             while (marker is not null);
         }

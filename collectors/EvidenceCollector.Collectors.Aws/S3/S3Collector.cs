@@ -63,7 +63,10 @@ public sealed class S3Collector(AwsClients clients, ILogger<S3Collector> logger)
                 var request = new ListBucketsRequest { ContinuationToken = token };
                 last = await Clients.CallAsync(AwsOperations.S3ListBuckets, AwsService.S3, home, ct => client.ListBucketsAsync(request, ct), cancellationToken).ConfigureAwait(false);
                 buckets.AddRange(last.Response.Buckets ?? []);
-                token = string.IsNullOrEmpty(last.Response.ContinuationToken) || last.Response.ContinuationToken == token ? null : last.Response.ContinuationToken;
+                token = string.IsNullOrEmpty(last.Response.ContinuationToken) ? null
+                    : last.Response.ContinuationToken == token
+                        ? throw new AwsApiException(AwsOperations.S3ListBuckets, AwsApiException.MalformedResponse, "the service repeated its continuation token", null, last.RequestId)
+                        : last.Response.ContinuationToken;
             }
             while (token is not null);
         }
