@@ -96,17 +96,21 @@ public sealed class Ec2Collector(AwsClients clients, ILogger<Ec2Collector> logge
         params AwsOperation[] extra)
         where TResponse : Amazon.Runtime.AmazonWebServiceResponse
     {
-        var items = new List<TItem>();
-        SdkAnswer<TResponse>? last = null;
+        // Records leave page by page (each with the answer that carried it), so a large region never sits
+        // in memory whole; a page that fails after others is a collection error for the kind in the region.
         try
         {
             string? token = null;
             do
             {
                 var current = token;
-                last = await Clients.CallAsync(operation, AwsService.Ec2, region, ct => call(current, ct), cancellationToken).ConfigureAwait(false);
-                var (pageItems, next) = page(last.Response);
-                items.AddRange(pageItems ?? []);
+                var answer = await Clients.CallAsync(operation, AwsService.Ec2, region, ct => call(current, ct), cancellationToken).ConfigureAwait(false);
+                var (pageItems, next) = page(answer.Response);
+                foreach (var item in pageItems ?? [])
+                {
+                    result.Records.Add(Record(kind, arn(item), region, payload(item), "ec2", answer.Endpoint, answer.RequestId, answer.AnsweredAt, [operation, .. extra]));
+                }
+
                 token = NextToken(operation, next, token);
             }
             while (token is not null);
@@ -114,12 +118,6 @@ public sealed class Ec2Collector(AwsClients clients, ILogger<Ec2Collector> logge
         catch (AwsApiException e)
         {
             result.Errors.Add(Error(e, region, null, kind));
-            return;
-        }
-
-        foreach (var item in items)
-        {
-            result.Records.Add(Record(kind, arn(item), region, payload(item), "ec2", last!.Endpoint, last.RequestId, last.AnsweredAt, [operation, .. extra]));
         }
     }
 
