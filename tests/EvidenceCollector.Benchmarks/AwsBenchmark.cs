@@ -119,6 +119,7 @@ internal static class AwsBenchmark
         var phases = new PhaseClock();
         phases.Start();
         var peaks = new Dictionary<string, double>();
+        double heap = 0, committed = 0;
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
@@ -126,13 +127,16 @@ internal static class AwsBenchmark
             {
                 var phase = phases.Current;
                 peaks[phase] = Math.Max(peaks.GetValueOrDefault(phase), RssMiB());
+                var gc = GC.GetGCMemoryInfo();
+                heap = Math.Max(heap, gc.HeapSizeBytes / 1024.0 / 1024.0);
+                committed = Math.Max(committed, gc.TotalCommittedBytes / 1024.0 / 1024.0);
                 await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
             }
         });
         var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", RunScope.All), phases, CancellationToken.None);
         sampling.Cancel();
         await sampler;
-        Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence, {outcome.TotalFindings} findings in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {PeakRssMiB():F0} MiB (by phase: {string.Join(", ", peaks.Select(p => $"{p.Key} {p.Value:F0}"))})");
+        Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence, {outcome.TotalFindings} findings in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {PeakRssMiB():F0} MiB (by phase: {string.Join(", ", peaks.Select(p => $"{p.Key} {p.Value:F0}"))}; GC heap after last GC up to {heap:F0} MiB, committed up to {committed:F0} MiB)");
     }
 
     public static async Task RssAsync(int[] totals, int concurrency)
