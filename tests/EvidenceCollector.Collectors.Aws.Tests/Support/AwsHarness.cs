@@ -3,45 +3,40 @@ using Amazon.Runtime;
 using EvidenceCollector.Collection;
 using EvidenceCollector.Collectors.Aws;
 using EvidenceCollector.Collectors.Aws.Api;
-using EvidenceCollector.Collectors.Aws.CloudTrail;
-using EvidenceCollector.Collectors.Aws.Config;
-using EvidenceCollector.Collectors.Aws.Ec2;
-using EvidenceCollector.Collectors.Aws.Iam;
-using EvidenceCollector.Collectors.Aws.Kms;
-using EvidenceCollector.Collectors.Aws.Logs;
-using EvidenceCollector.Collectors.Aws.Rds;
-using EvidenceCollector.Collectors.Aws.S3;
 using EvidenceCollector.Model;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace EvidenceCollector.Collectors.Aws.Tests.Support;
 
-/// <summary>The real AWS collectors and planner wired by hand, pointed at a local endpoint, with fast retries.</summary>
+/// <summary>
+/// The real AWS collectors and planner, registered exactly as the product registers them
+/// (<see cref="AwsServiceCollectionExtensions.AddAwsCollectors"/>), pointed at a local endpoint, with fast retries.
+/// </summary>
 public sealed class AwsHarness
 {
     public AwsHarness(AwsEndpoints endpoints, AwsOverride credentialsOverride, AwsOptions? options = null, ILoggerFactory? logs = null)
     {
-        AWSConfigs.InitializeCollections = true;
         Options = options ?? FastOptions();
-        var loggers = logs ?? NullLoggerFactory.Instance;
-        var time = TimeProvider.System;
-        var http = new HttpClient { Timeout = Options.Retry.AttemptTimeout };
-        Api = new AwsApiClient(http, endpoints, AwsRetry.CreatePipeline(Options.Retry, time), time);
-        Clients = new AwsClients(Api, endpoints, Microsoft.Extensions.Options.Options.Create(Options), time);
-        Planner = new AwsTargetPlanner(Clients, loggers.CreateLogger<AwsTargetPlanner>(), credentialsOverride);
-        Collectors =
-        [
-            new IamCollector(Clients, loggers.CreateLogger<IamCollector>()),
-            new CloudTrailCollector(Clients, loggers.CreateLogger<CloudTrailCollector>()),
-            new ConfigCollector(Clients, loggers.CreateLogger<ConfigCollector>()),
-            new S3Collector(Clients, loggers.CreateLogger<S3Collector>()),
-            new KmsCollector(Clients, loggers.CreateLogger<KmsCollector>()),
-            new Ec2Collector(Clients, loggers.CreateLogger<Ec2Collector>()),
-            new RdsCollector(Clients, loggers.CreateLogger<RdsCollector>()),
-            new LogsCollector(Clients, loggers.CreateLogger<LogsCollector>()),
-        ];
+        var services = new ServiceCollection();
+        services.AddLogging();
+        if (logs is not null)
+        {
+            services.AddSingleton(logs);
+        }
+
+        services.AddAwsCollectors(new ConfigurationBuilder().Build(), credentialsOverride);
+
+        // The test's endpoint resolution and options win over the ones bound from configuration.
+        services.AddSingleton(endpoints);
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(Options));
+        var provider = services.BuildServiceProvider();
+        Api = provider.GetRequiredService<AwsApiClient>();
+        Clients = provider.GetRequiredService<AwsClients>();
+        Planner = (AwsTargetPlanner)provider.GetRequiredService<ITargetPlanner>();
+        Collectors = provider.GetServices<ICollector>().ToList();
     }
 
     public AwsOptions Options { get; }
