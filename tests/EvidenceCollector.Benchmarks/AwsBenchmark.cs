@@ -218,6 +218,7 @@ internal static class AwsBenchmark
             ["Aws:ResourceConcurrency"] = concurrency == 1 ? "1" : "8",
             ["Aws:Organization:RoleName"] = "EvidenceCollectorReadOnly",
             ["Aws:CredentialReportPollInterval"] = "00:00:00.050",
+            ["Pipeline:StorageWriters"] = Environment.GetEnvironmentVariable("BENCH_STORAGE_WRITERS") ?? "2",
         }).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
