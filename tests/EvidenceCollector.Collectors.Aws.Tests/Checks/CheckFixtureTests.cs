@@ -210,6 +210,9 @@ public sealed class CheckFixtureTests
         { "aws.ec2.vpc_flow_logs_enabled", AwsKinds.Ec2Vpc, "{\"Vpc\":{\"VpcId\":\"vpc-1\"},\"FlowLogs\":{\"FlowLogs\":[{\"FlowLogStatus\":\"ACTIVE\",\"DeliverLogsStatus\":\"FAILED\"}]}}", FindingStatus.Fail },
         { "aws.ec2.sg_no_internet_ingress_rdp", AwsKinds.Ec2SecurityGroup, "{\"GroupId\":\"sg-1\",\"GroupName\":\"rdp-udp\",\"IpPermissions\":[{\"IpProtocol\":\"udp\",\"FromPort\":3389,\"ToPort\":3389,\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]}", FindingStatus.Fail },
         { "aws.cloudtrail.multi_region_trail_logging", AwsKinds.CloudTrailTrail, Trail(GoodTrail, selectors: "{\"EventSelectors\":[{\"IncludeManagementEvents\":true}]}"), FindingStatus.Fail },
+        { "aws.cloudtrail.multi_region_trail_logging", AwsKinds.CloudTrailTrail, Trail(GoodTrail, selectors: "{\"AdvancedEventSelectors\":[{\"FieldSelectors\":[{\"Field\":\"eventCategory\",\"Equals\":[\"Management\"]}]}]}"), FindingStatus.Pass },
+        { "aws.cloudtrail.multi_region_trail_logging", AwsKinds.CloudTrailTrail, Trail(GoodTrail, selectors: "{\"AdvancedEventSelectors\":[{\"FieldSelectors\":[{\"Field\":\"eventCategory\",\"Equals\":[\"Management\"]},{\"Field\":\"eventSource\",\"NotEquals\":[\"kms.amazonaws.com\"]}]}]}"), FindingStatus.Fail },
+        { "aws.iam.user_no_administrator_access", AwsKinds.IamUser, IamUser("[{\"PolicyName\":\"AdministratorAccess\",\"PolicyArn\":\"arn:aws-us-gov:iam::aws:policy/AdministratorAccess\"}]", "[]"), FindingStatus.Fail },
         { "aws.logs.log_group_kms_encrypted", AwsKinds.LogsLogGroup, "{\"logGroupName\":\"g\",\"kmsKeyId\":\"arn:aws:kms:eu-west-1:123456789012:key/k\"}", FindingStatus.Pass },
         { "aws.logs.log_group_kms_encrypted", AwsKinds.LogsLogGroup, "{\"logGroupName\":\"g\"}", FindingStatus.Fail },
     };

@@ -26,10 +26,12 @@ internal static class Trails
 
         return selectors.Array("AdvancedEventSelectors").Any(s =>
         {
+            // Only "eventCategory = Management" may narrow the selector: any other field (readOnly,
+            // eventSource, eventName, NotEquals…) drops some management events.
             var fields = s.Array("FieldSelectors").ToList();
             var management = fields.Any(f => f.Str("Field") == "eventCategory" && CheckSupport.Strings(f.Prop("Equals")).Contains("Management"));
-            var readOnlyFilter = fields.Any(f => f.Str("Field") == "readOnly");
-            return management && !readOnlyFilter;
+            var otherFilter = fields.Any(f => f.Str("Field") != "eventCategory");
+            return management && !otherFilter;
         });
     }
 }

@@ -87,7 +87,9 @@ public sealed class UserNoAdministratorAccessCheck : ICheck
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
         CheckSupport.Each(input, AwsKinds.IamUser, ["AttachedPolicies"], item =>
         {
-            var admin = item.Payload.Path("AttachedPolicies").GetValueOrDefault().Array("AttachedPolicies").Any(p => p.Str("PolicyArn") == AdministratorAccess);
+            // Any partition (aws, aws-us-gov, aws-cn): arn:<partition>:iam::aws:policy/AdministratorAccess.
+            var admin = item.Payload.Path("AttachedPolicies").GetValueOrDefault().Array("AttachedPolicies")
+                .Any(p => p.Str("PolicyArn") is { } arn && arn.StartsWith("arn:", StringComparison.Ordinal) && arn.EndsWith(":iam::aws:policy/AdministratorAccess", StringComparison.Ordinal));
             return CheckResult.Of(item, !admin, "AdministratorAccess not attached", "AdministratorAccess is attached to the user");
         });
 }
