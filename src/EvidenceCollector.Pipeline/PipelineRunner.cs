@@ -302,6 +302,7 @@ public sealed class PipelineRunner
                     Interlocked.Increment(ref emitted);
                     storage.Write(target.Target, record);
                 },
+                WaitForRoom = storage.WaitForRoomAsync,
             };
             // Task.Run: a collector that blocks before its first await must not serialise the others.
             result = await pipeline.ExecuteAsync(async ct => await Task.Run(() => collector.CollectAsync(context, ct), ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
@@ -530,8 +531,12 @@ public sealed class PipelineRunner
     /// </summary>
     private sealed class StorageWriter : IAsyncDisposable
     {
+        // Unbounded, so handing a record over never blocks a thread; collectors await WaitForRoomAsync before
+        // producing more, which keeps the queue near Capacity (memory stays bounded without blocking threads).
+        private const int Capacity = 512;
+
         private readonly System.Threading.Channels.Channel<(Target Target, EvidenceRecord Record)> _queue =
-            System.Threading.Channels.Channel.CreateBounded<(Target, EvidenceRecord)>(new System.Threading.Channels.BoundedChannelOptions(512) { SingleWriter = false });
+            System.Threading.Channels.Channel.CreateUnbounded<(Target, EvidenceRecord)>(new System.Threading.Channels.UnboundedChannelOptions { SingleWriter = false });
 
         private readonly Task[] _workers;
 
@@ -567,12 +572,22 @@ public sealed class PipelineRunner
         public ValueTask WriteAsync(Target target, EvidenceRecord record, CancellationToken cancellationToken) =>
             _queue.Writer.WriteAsync((target, record), cancellationToken);
 
-        /// <summary>For collectors' streaming sink: waits (backpressure) while the queue is full.</summary>
+        /// <summary>For collectors' streaming sink: never blocks (backpressure is <see cref="WaitForRoomAsync"/>).</summary>
         public void Write(Target target, EvidenceRecord record)
         {
             if (!_queue.Writer.TryWrite((target, record)))
             {
+                // Only a completed (failed) queue refuses a write: surface the storage failure.
                 _queue.Writer.WriteAsync((target, record)).AsTask().GetAwaiter().GetResult();
+            }
+        }
+
+        /// <summary>Waits, without holding a thread, while more than <see cref="Capacity"/> records wait to be stored.</summary>
+        public async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
+        {
+            while (_queue.Reader.Count > Capacity && !_queue.Reader.Completion.IsCompleted)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(2), cancellationToken).ConfigureAwait(false);
             }
         }
 

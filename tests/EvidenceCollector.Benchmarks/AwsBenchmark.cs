@@ -120,6 +120,7 @@ internal static class AwsBenchmark
         phases.Start();
         var peaks = new Dictionary<string, double>();
         double heap = 0, committed = 0;
+        var threads = 0;
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
@@ -130,13 +131,14 @@ internal static class AwsBenchmark
                 var gc = GC.GetGCMemoryInfo();
                 heap = Math.Max(heap, gc.HeapSizeBytes / 1024.0 / 1024.0);
                 committed = Math.Max(committed, gc.TotalCommittedBytes / 1024.0 / 1024.0);
+                threads = Math.Max(threads, System.Diagnostics.Process.GetCurrentProcess().Threads.Count);
                 await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
             }
         });
         var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", RunScope.All), phases, CancellationToken.None);
         sampling.Cancel();
         await sampler;
-        Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence, {outcome.TotalFindings} findings in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {PeakRssMiB():F0} MiB (by phase: {string.Join(", ", peaks.Select(p => $"{p.Key} {p.Value:F0}"))}; GC heap after last GC up to {heap:F0} MiB, committed up to {committed:F0} MiB)");
+        Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence, {outcome.TotalFindings} findings in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {PeakRssMiB():F0} MiB (by phase: {string.Join(", ", peaks.Select(p => $"{p.Key} {p.Value:F0}"))}; GC heap after last GC up to {heap:F0} MiB, committed up to {committed:F0} MiB; up to {threads} threads)");
     }
 
     public static async Task RssAsync(int[] totals, int concurrency)

@@ -100,6 +100,21 @@ public sealed class PipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_StreamingCollector_RecordsStoredAsProducedNoneRetained()
+    {
+        _behaviour.Stream = true;
+        _behaviour.Widgets[(Account, "eu-west-1")] = Enumerable.Range(0, 3000).ToDictionary(i => $"w{i:D4}", i => i % 3 != 0);
+        var outcome = await RunAsync();
+        Assert.Equal(0, _behaviour.Retained);
+        Assert.Equal(3001, outcome.Outcome.Seal!.Evidence);
+        var encrypted = outcome.Findings.Where(f => f.CheckId == "aws.test.widget_encrypted").ToList();
+        Assert.Equal(3001, encrypted.Count);
+        Assert.Equal(1000, encrypted.Count(f => f.Status == FindingStatus.Fail));
+        using var store = EvidenceStore.OpenReadOnly(Data);
+        Assert.True(Verifier.Verify(store).Ok);
+    }
+
+    [Fact]
     public async Task RunAsync_CollectorThrows_ErrorFindingsForItsChecks()
     {
         _behaviour.Throws.Add((Account, "eu-west-1"));

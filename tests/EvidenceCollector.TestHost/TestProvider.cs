@@ -54,6 +54,11 @@ public sealed class WidgetBehaviour
 
     public Action? OnCollect { get; set; }
 
+    /// <summary>Stream records through the runner's sink (with its backpressure) instead of returning them.</summary>
+    public bool Stream { get; set; }
+
+    public int Retained;
+
     public int InFlight;
     public int MaxInFlight;
 }
@@ -76,11 +81,12 @@ public sealed class WidgetCollector(WidgetBehaviour behaviour, TimeProvider time
         {
             behaviour.OnCollect?.Invoke();
             var key = (context.Target.Account, context.Target.Region);
-            var result = new CollectionResult();
+            var result = behaviour.Stream ? new CollectionResult(context.Emit, context.WaitForRoom) : new CollectionResult();
             if (behaviour.Widgets.TryGetValue(key, out var widgets))
             {
                 foreach (var (name, encrypted) in widgets)
                 {
+                    await result.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
                     result.Records.Add(new EvidenceRecord(
                         Kind,
                         $"arn:aws:test:{key.Region}:{key.Account}:widget/{name}",
@@ -90,6 +96,7 @@ public sealed class WidgetCollector(WidgetBehaviour behaviour, TimeProvider time
                 }
             }
 
+            Interlocked.Add(ref behaviour.Retained, result.Records.Count);
             if (behaviour.Gate is { } gate && (behaviour.GateRegion is null || behaviour.GateRegion == key.Region))
             {
                 await gate.Task.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -27,7 +27,7 @@ public abstract class AwsCollectorBase : ICollector
 
     public async Task<CollectionResult> CollectAsync(CollectionContext context, CancellationToken cancellationToken)
     {
-        var result = new CollectionResult(context.Emit);
+        var result = new CollectionResult(context.Emit, context.WaitForRoom);
         var region = context.Target.Region;
         result.RegionsCovered.Add(region);
         if (context.Session is not AwsSession session)
@@ -83,6 +83,8 @@ public abstract class AwsCollectorBase : ICollector
             new ParallelOptions { MaxDegreeOfParallelism = Clients.Options.ResourceConcurrency, CancellationToken = cancellationToken },
             async (i, token) =>
             {
+                // Backpressure: wait (without holding a thread) while storage catches up.
+                await result.WaitForRoomAsync(token).ConfigureAwait(false);
                 var part = result.Child();
                 await work(list[i], part, token).ConfigureAwait(false);
                 partial[i] = part;

@@ -104,6 +104,7 @@ public sealed class Ec2Collector(AwsClients clients, ILogger<Ec2Collector> logge
             do
             {
                 var current = token;
+                await result.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
                 var answer = await Clients.CallAsync(operation, AwsService.Ec2, region, ct => call(current, ct), cancellationToken).ConfigureAwait(false);
                 var (pageItems, next) = page(answer.Response);
                 foreach (var item in pageItems ?? [])

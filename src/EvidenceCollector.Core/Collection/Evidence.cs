@@ -52,11 +52,18 @@ public sealed class CollectionResult
     {
     }
 
-    public CollectionResult(Action<EvidenceRecord>? sink)
+    public CollectionResult(Action<EvidenceRecord>? sink, Func<CancellationToken, ValueTask>? waitForRoom = null)
     {
         Sink = sink;
+        WaitForRoom = waitForRoom;
         Records = new EvidenceRecords(sink);
     }
+
+    /// <summary>Backpressure: collectors await this before producing more (null: no limit).</summary>
+    public Func<CancellationToken, ValueTask>? WaitForRoom { get; }
+
+    /// <summary>Waits until the runner can take more records (returns at once without backpressure).</summary>
+    public ValueTask WaitForRoomAsync(CancellationToken cancellationToken) => WaitForRoom?.Invoke(cancellationToken) ?? ValueTask.CompletedTask;
 
     /// <summary>Where records go as they are added; null: they are kept in <see cref="Records"/>.</summary>
     public Action<EvidenceRecord>? Sink { get; }
@@ -65,7 +72,7 @@ public sealed class CollectionResult
     public EvidenceRecords Records { get; }
 
     /// <summary>A result for one part of the work that streams to the same sink (errors are merged by the caller).</summary>
-    public CollectionResult Child() => new(Sink);
+    public CollectionResult Child() => new(Sink, WaitForRoom);
 
     public List<CollectionError> Errors { get; } = [];
 
@@ -152,8 +159,11 @@ public interface ITargetSession
 
 public sealed record CollectionContext(Target Target, ITargetSession? Session)
 {
-    /// <summary>Where the runner wants records as they are produced (see <see cref="CollectionResult(Action{EvidenceRecord})"/>).</summary>
+    /// <summary>Where the runner wants records as they are produced.</summary>
     public Action<EvidenceRecord>? Emit { get; init; }
+
+    /// <summary>Backpressure from the runner's storage: await before producing more records.</summary>
+    public Func<CancellationToken, ValueTask>? WaitForRoom { get; init; }
 }
 
 /// <summary>Calls one cloud service's read-only APIs for one target and returns evidence records. Never judges.</summary>
