@@ -88,19 +88,33 @@ public sealed class AwsApiClient
     public async Task<AwsListAnswer> QueryListAsync(AwsCallContext context, AwsOperation operation, IReadOnlyDictionary<string, string>? parameters, string listName, CancellationToken cancellationToken)
     {
         var items = new List<JsonNode?>();
+        var (last, pages) = await QueryPagesAsync(context, operation, parameters, listName, (page, _) =>
+        {
+            items.AddRange(page);
+            return Task.CompletedTask;
+        }, cancellationToken).ConfigureAwait(false);
+        return new AwsListAnswer(items, last, pages);
+    }
+
+    /// <summary>
+    /// A Query list page by page: <paramref name="onPage"/> gets each page's items with the answer that carried
+    /// them before the next page is asked for, so a large list never sits in memory whole.
+    /// </summary>
+    public async Task<(AwsAnswer Last, int Pages)> QueryPagesAsync(AwsCallContext context, AwsOperation operation, IReadOnlyDictionary<string, string>? parameters, string listName, Func<IReadOnlyList<JsonNode?>, AwsAnswer, Task> onPage, CancellationToken cancellationToken)
+    {
         var current = new Dictionary<string, string>(parameters ?? new Dictionary<string, string>());
         var pages = 0;
         while (true)
         {
             var answer = await QueryAsync(context, operation, current, cancellationToken).ConfigureAwait(false);
             pages++;
-            items.AddRange(ItemsOf(answer, operation, listName));
+            await onPage(ItemsOf(answer, operation, listName).ToList(), answer).ConfigureAwait(false);
             var marker = answer.Body["Marker"]?.GetValue<string>();
             var truncated = answer.Body["IsTruncated"]?.GetValue<string>();
             var more = truncated is null ? !string.IsNullOrEmpty(marker) : string.Equals(truncated, "true", StringComparison.OrdinalIgnoreCase);
             if (!more)
             {
-                return new AwsListAnswer(items, answer, pages);
+                return (answer, pages);
             }
 
             if (string.IsNullOrEmpty(marker) || current.TryGetValue("Marker", out var previous) && previous == marker)

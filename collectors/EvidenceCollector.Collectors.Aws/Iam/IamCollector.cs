@@ -192,18 +192,19 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
     private async Task UsersAsync(AwsCallContext context, CollectionResult result, CancellationToken cancellationToken)
     {
         var api = Clients.Api;
-        AwsListAnswer users;
         try
         {
-            users = await api.QueryListAsync(context, AwsOperations.IamListUsers, null, "Users", cancellationToken).ConfigureAwait(false);
+            // Page by page: each page's users fan out before the next page is asked for.
+            await api.QueryPagesAsync(context, AwsOperations.IamListUsers, null, "Users", (items, page) => UsersPageAsync(api, context, items, page, result, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (AwsApiException e)
         {
             result.Errors.Add(Error(e, Global, null, AwsKinds.IamUser));
-            return;
         }
+    }
 
-        await ForEachAsync(users.Items.OfType<JsonObject>(), result, async (user, part, token) =>
+    private Task UsersPageAsync(AwsApiClient api, AwsCallContext context, IReadOnlyList<JsonNode?> items, AwsAnswer users, CollectionResult result, CancellationToken cancellationToken) =>
+        ForEachAsync(items.OfType<JsonObject>(), result, async (user, part, token) =>
         {
             var name = user["UserName"]?.GetValue<string>();
             var arn = user["Arn"]?.GetValue<string>();
@@ -215,7 +216,7 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
 
             var payload = new JsonObject { ["User"] = user.DeepClone() };
             var parameters = new Dictionary<string, string> { ["UserName"] = name };
-            var at = users.Last.AnsweredAt;
+            var at = users.AnsweredAt;
             payload["AttachedPolicies"] = await SectionAsync(async () =>
             {
                 var attached = await api.QueryListAsync(context, AwsOperations.IamListAttachedUserPolicies, parameters, "AttachedPolicies", token).ConfigureAwait(false);
@@ -228,9 +229,8 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
                 at = inline.Last.AnsweredAt;
                 return new JsonObject { ["PolicyNames"] = new JsonArray(inline.Items.Select(i => i?.DeepClone()).ToArray()) };
             }).ConfigureAwait(false);
-            part.Records.Add(Record(AwsKinds.IamUser, arn, Global, payload, "iam", users.Last.Endpoint, users.Last.RequestId, at, AwsOperations.IamListUsers, AwsOperations.IamListAttachedUserPolicies, AwsOperations.IamListUserPolicies));
-        }, cancellationToken).ConfigureAwait(false);
-    }
+            part.Records.Add(Record(AwsKinds.IamUser, arn, Global, payload, "iam", users.Endpoint, users.RequestId, at, AwsOperations.IamListUsers, AwsOperations.IamListAttachedUserPolicies, AwsOperations.IamListUserPolicies));
+        }, cancellationToken);
 }
 
 /// <summary>The credential report's CSV as JSON rows keyed by its header (values kept as text).</summary>
