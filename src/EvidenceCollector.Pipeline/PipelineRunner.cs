@@ -147,7 +147,7 @@ public sealed class PipelineRunner
             {
                 var target = plan.Targets.FirstOrDefault(t => record.ResourceId.Contains(t.Target.Account, StringComparison.Ordinal))?.Target
                     ?? new Target(planner.Provider, "unresolved", Target.Global);
-                Store(writer, target, record);
+                Store(writer, PendingEvidence.Of(target, record));
             }
 
             foreach (var (target, error) in plan.Errors)
@@ -341,13 +341,26 @@ public sealed class PipelineRunner
         progress.CollectorFinished(d.Name, target.Target, emitted, result.Errors.Count);
     }
 
-    private void Store(RunWriter writer, Target target, EvidenceRecord record)
+    private void Store(RunWriter writer, PendingEvidence item)
     {
-        var payload = Redactor.Redact(record.Payload.DeepClone()) ?? JsonValue.Create((string?)null);
+        var (target, record) = (item.Target, item.Record);
         var p = record.Provenance;
-        writer.AddEvidence(payload!, h => new Envelope(
+        writer.AddEvidence(item.Canonical, h => new Envelope(
             writer.RunId, target.Provider, target.Account, target.Region, record.Region, record.Kind, record.ResourceId, h,
             p.Service, p.Operations, p.Endpoint, p.RequestId, p.AnsweredAt, _environment.ToolVersion));
+    }
+
+    /// <summary>
+    /// A record on its way to storage: already redacted and canonical (done by the collector's own task when it
+    /// hands the record over), so the queue holds compact bytes, never the parsed answers.
+    /// </summary>
+    private sealed record PendingEvidence(Target Target, EvidenceRecord Record, byte[] Canonical)
+    {
+        public static PendingEvidence Of(Target target, EvidenceRecord record) =>
+            new(target, record with { Payload = Placeholder }, Redactor.CanonicalRedacted(record.Payload));
+
+        // The payload is dropped once canonical: only the bytes travel on.
+        private static readonly JsonValue Placeholder = JsonValue.Create(0);
     }
 
     private List<ICheck> ChecksInScope(RunScope scope)
@@ -535,8 +548,14 @@ public sealed class PipelineRunner
         // producing more, which keeps the queue near Capacity (memory stays bounded without blocking threads).
         private const int Capacity = 512;
 
-        private readonly System.Threading.Channels.Channel<(Target Target, EvidenceRecord Record)> _queue =
-            System.Threading.Channels.Channel.CreateUnbounded<(Target, EvidenceRecord)>(new System.Threading.Channels.UnboundedChannelOptions { SingleWriter = false });
+        // Records differ in size by three orders of magnitude (a bucket's settings vs. a Config rule with every
+        // evaluation, or a credential report), so the queue is also bounded by the bytes it holds.
+        private const long ByteCapacity = 16L * 1024 * 1024;
+
+        private long _queuedBytes;
+
+        private readonly System.Threading.Channels.Channel<PendingEvidence> _queue =
+            System.Threading.Channels.Channel.CreateUnbounded<PendingEvidence>(new System.Threading.Channels.UnboundedChannelOptions { SingleWriter = false });
 
         private readonly Task[] _workers;
 
@@ -552,7 +571,8 @@ public sealed class PipelineRunner
                         {
                             while (reader.TryRead(out var item))
                             {
-                                runner.Store(writer, item.Target, item.Record);
+                                runner.Store(writer, item);
+                                Interlocked.Add(ref _queuedBytes, -item.Canonical.Length);
                             }
                         }
                     }
@@ -569,23 +589,36 @@ public sealed class PipelineRunner
                 TaskScheduler.Default)).ToArray();
         }
 
-        public ValueTask WriteAsync(Target target, EvidenceRecord record, CancellationToken cancellationToken) =>
-            _queue.Writer.WriteAsync((target, record), cancellationToken);
+        public ValueTask WriteAsync(Target target, EvidenceRecord record, CancellationToken cancellationToken)
+        {
+            var item = PendingEvidence.Of(target, record);
+            Interlocked.Add(ref _queuedBytes, item.Canonical.Length);
+            return _queue.Writer.WriteAsync(item, cancellationToken);
+        }
 
-        /// <summary>For collectors' streaming sink: never blocks (backpressure is <see cref="WaitForRoomAsync"/>).</summary>
+        /// <summary>
+        /// For collectors' streaming sink: redacts and canonicalises on the caller's task (a payload that cannot
+        /// be canonical fails its collector, not the run), then queues the bytes without blocking (backpressure
+        /// is <see cref="WaitForRoomAsync"/>).
+        /// </summary>
         public void Write(Target target, EvidenceRecord record)
         {
-            if (!_queue.Writer.TryWrite((target, record)))
+            var item = PendingEvidence.Of(target, record);
+            Interlocked.Add(ref _queuedBytes, item.Canonical.Length);
+            if (!_queue.Writer.TryWrite(item))
             {
                 // Only a completed (failed) queue refuses a write: surface the storage failure.
-                _queue.Writer.WriteAsync((target, record)).AsTask().GetAwaiter().GetResult();
+                _queue.Writer.WriteAsync(item).AsTask().GetAwaiter().GetResult();
             }
         }
 
-        /// <summary>Waits, without holding a thread, while more than <see cref="Capacity"/> records wait to be stored.</summary>
+        /// <summary>
+        /// Waits, without holding a thread, while more than <see cref="Capacity"/> records or
+        /// <see cref="ByteCapacity"/> bytes wait to be stored.
+        /// </summary>
         public async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
         {
-            while (_queue.Reader.Count > Capacity && !_queue.Reader.Completion.IsCompleted)
+            while ((_queue.Reader.Count > Capacity || Interlocked.Read(ref _queuedBytes) > ByteCapacity) && !_queue.Reader.Completion.IsCompleted)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(2), cancellationToken).ConfigureAwait(false);
             }

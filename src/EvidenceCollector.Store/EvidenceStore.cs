@@ -138,13 +138,14 @@ public sealed partial class EvidenceStore : IDisposable
               controls TEXT NOT NULL, mapping_key TEXT, PRIMARY KEY(run_id, hash));
             CREATE INDEX IF NOT EXISTS findings_by_status ON findings(run_id, status);
             CREATE INDEX IF NOT EXISTS envelopes_by_account ON envelopes(run_id, account, kind);
+            CREATE INDEX IF NOT EXISTS envelopes_by_evidence ON envelopes(run_id, evidence_hash);
             CREATE TABLE IF NOT EXISTS controls(
               run_id TEXT NOT NULL, control_id TEXT NOT NULL, status TEXT NOT NULL, pass INTEGER NOT NULL,
               fail INTEGER NOT NULL, error INTEGER NOT NULL, not_applicable INTEGER NOT NULL, checks TEXT NOT NULL,
               PRIMARY KEY(run_id, control_id));
             CREATE TABLE IF NOT EXISTS manifests(
-              run_id TEXT PRIMARY KEY, seq INTEGER UNIQUE NOT NULL, json TEXT NOT NULL, hash TEXT NOT NULL,
-              key_id TEXT NOT NULL, signature TEXT NOT NULL);
+              run_id TEXT PRIMARY KEY, seq INTEGER UNIQUE NOT NULL, hash TEXT NOT NULL,
+              key_id TEXT NOT NULL, signature TEXT NOT NULL, json TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS keys(
               seq INTEGER PRIMARY KEY, key_id TEXT UNIQUE NOT NULL, public_key TEXT NOT NULL,
               effective_from INTEGER NOT NULL, record TEXT, signature TEXT);

@@ -23,6 +23,7 @@ namespace EvidenceCollector.Benchmarks;
 /// </summary>
 internal static class AwsBenchmark
 {
+    private static readonly bool Timeline = Environment.GetEnvironmentVariable("BENCH_TIMELINE") == "1";
     private static readonly int Latency = int.TryParse(Environment.GetEnvironmentVariable("BENCH_LATENCY_MS"), out var ms) ? ms : 20;
 
     public static async Task RunAsync(int accounts, int regions, int resources, int concurrency, bool sequential = true)
@@ -132,13 +133,17 @@ internal static class AwsBenchmark
                 heap = Math.Max(heap, gc.HeapSizeBytes / 1024.0 / 1024.0);
                 committed = Math.Max(committed, gc.TotalCommittedBytes / 1024.0 / 1024.0);
                 threads = Math.Max(threads, System.Diagnostics.Process.GetCurrentProcess().Threads.Count);
+                if (Timeline)
+                {
+                    Console.Error.WriteLine($"{watch.Elapsed.TotalSeconds:F1}s {phase} rss {RssMiB():F0} ({Status("RssAnon")} anon, {Status("RssFile")} file, {Status("RssShmem")} shm) heap {gc.HeapSizeBytes / 1048576.0:F0} committed {gc.TotalCommittedBytes / 1048576.0:F0} gen {gc.Generation} gc2 {GC.CollectionCount(2)}");
+                }
                 await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
             }
         });
-        var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", RunScope.All), phases, CancellationToken.None);
+        var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", Environment.GetEnvironmentVariable("BENCH_COLLECTORS") is { } only ? new RunScope { Collectors = [.. only.Split(',')] } : RunScope.All), phases, CancellationToken.None);
         sampling.Cancel();
         await sampler;
-        Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence, {outcome.TotalFindings} findings in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {PeakRssMiB():F0} MiB (by phase: {string.Join(", ", peaks.Select(p => $"{p.Key} {p.Value:F0}"))}; GC heap after last GC up to {heap:F0} MiB, committed up to {committed:F0} MiB; up to {threads} threads)");
+        Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence, {outcome.TotalFindings} findings in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {PeakRssMiB():F0} MiB (by phase: {string.Join(", ", peaks.Select(p => $"{p.Key} {p.Value:F0}"))}; GC heap after last GC up to {heap:F0} MiB, committed up to {committed:F0} MiB; up to {threads} threads; {GC.GetTotalAllocatedBytes() / 1048576.0:F0} MiB allocated, at phase starts: {string.Join(", ", phases.AllocatedAt.Select(p => $"{p.Key} {p.Value / 1048576.0:F0}"))})");
     }
 
     public static async Task RssAsync(int[] totals, int concurrency)
@@ -217,7 +222,7 @@ internal static class AwsBenchmark
         {
             ["Pipeline:MaxConcurrency"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Aws:MaxConcurrentCalls"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Aws:ResourceConcurrency"] = concurrency == 1 ? "1" : "8",
+            ["Aws:ResourceConcurrency"] = concurrency == 1 ? "1" : Environment.GetEnvironmentVariable("BENCH_RESOURCE_CONCURRENCY") ?? "8",
             ["Aws:Organization:RoleName"] = "EvidenceCollectorReadOnly",
             ["Aws:CredentialReportPollInterval"] = "00:00:00.050",
             ["Pipeline:StorageWriters"] = Environment.GetEnvironmentVariable("BENCH_STORAGE_WRITERS") ?? "2",
@@ -265,8 +270,11 @@ internal static class AwsBenchmark
 
         public string Current { get; private set; } = "planning";
 
+        public Dictionary<string, long> AllocatedAt { get; } = [];
+
         public void Phase(string name)
         {
+            AllocatedAt[name] = GC.GetTotalAllocatedBytes();
             _phases[name] = _watch.Elapsed;
             Current = name;
         }
@@ -279,6 +287,8 @@ internal static class AwsBenchmark
         var line = File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
     }
+
+    private static string Status(string key) => File.ReadAllLines("/proc/self/status").First(l => l.StartsWith(key + ":", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
 
     private static double PeakRssMiB()
     {

@@ -108,7 +108,7 @@ public sealed class AwsApiClient
         {
             var answer = await QueryAsync(context, operation, current, cancellationToken).ConfigureAwait(false);
             pages++;
-            await onPage(ItemsOf(answer, operation, listName).ToList(), answer).ConfigureAwait(false);
+            await onPage(ItemsOf(answer, operation, listName), answer).ConfigureAwait(false);
             var marker = answer.Body["Marker"]?.GetValue<string>();
             var truncated = answer.Body["IsTruncated"]?.GetValue<string>();
             var more = truncated is null ? !string.IsNullOrEmpty(marker) : string.Equals(truncated, "true", StringComparison.OrdinalIgnoreCase);
@@ -130,6 +130,20 @@ public sealed class AwsApiClient
     public async Task<AwsListAnswer> JsonListAsync(AwsCallContext context, AwsOperation operation, JsonObject? request, string listName, string tokenName, CancellationToken cancellationToken)
     {
         var items = new List<JsonNode?>();
+        var (last, pages) = await JsonPagesAsync(context, operation, request, listName, tokenName, (page, _) =>
+        {
+            items.AddRange(page);
+            return Task.CompletedTask;
+        }, cancellationToken).ConfigureAwait(false);
+        return new AwsListAnswer(items, last, pages);
+    }
+
+    /// <summary>
+    /// A JSON list page by page (token field <paramref name="tokenName"/>): <paramref name="onPage"/> gets each
+    /// page's items with the answer that carried them before the next page is asked for.
+    /// </summary>
+    public async Task<(AwsAnswer Last, int Pages)> JsonPagesAsync(AwsCallContext context, AwsOperation operation, JsonObject? request, string listName, string tokenName, Func<IReadOnlyList<JsonNode?>, AwsAnswer, Task> onPage, CancellationToken cancellationToken)
+    {
         var current = (JsonObject)(request?.DeepClone() ?? new JsonObject());
         var pages = 0;
         string? previous = null;
@@ -137,16 +151,17 @@ public sealed class AwsApiClient
         {
             var answer = await JsonAsync(context, operation, current, cancellationToken).ConfigureAwait(false);
             pages++;
-            items.AddRange(ItemsOf(answer, operation, listName));
+            var items = ItemsOf(answer, operation, listName);
             var token = answer.Body[tokenName] is JsonValue v && v.TryGetValue<string>(out var t) ? t : null;
-            if (string.IsNullOrEmpty(token))
-            {
-                return new AwsListAnswer(items, answer, pages);
-            }
-
-            if (token == previous)
+            if (!string.IsNullOrEmpty(token) && token == previous)
             {
                 throw new AwsApiException(operation, AwsApiException.MalformedResponse, "the same page token was returned twice", null, answer.RequestId);
+            }
+
+            await onPage(items, answer).ConfigureAwait(false);
+            if (string.IsNullOrEmpty(token))
+            {
+                return (answer, pages);
             }
 
             previous = token;
@@ -154,7 +169,11 @@ public sealed class AwsApiClient
         }
     }
 
-    private static IEnumerable<JsonNode?> ItemsOf(AwsAnswer answer, AwsOperation operation, string listName)
+    /// <summary>
+    /// The items of a list answer, moved out of it (the answer's list is left empty): each item is a node of its
+    /// own that the caller may put into a payload as it is, without a copy.
+    /// </summary>
+    private static List<JsonNode?> ItemsOf(AwsAnswer answer, AwsOperation operation, string listName)
     {
         // An absent list is a malformed answer, not an empty one: "nothing found" must be what AWS said.
         if (!answer.Body.ContainsKey(listName))
@@ -164,19 +183,26 @@ public sealed class AwsApiClient
 
         return answer.Body[listName] switch
         {
-            JsonArray array => array.Select(i => i?.DeepClone()),
+            JsonArray array => Detach(array),
             null => [],
 
             // Query lists whose items are not <member> (RDS: <DBInstances><DBInstance>..</DBInstance></DBInstances>).
             JsonObject wrapper when wrapper.Count == 1 => wrapper.Single().Value switch
             {
-                JsonArray inner => inner.Select(i => i?.DeepClone()),
+                JsonArray inner => Detach(inner),
                 JsonObject single => [single.DeepClone()],
                 _ => throw new AwsApiException(operation, AwsApiException.MalformedResponse, $"'{listName}' is not a list", null, answer.RequestId),
             },
             JsonValue v when v.TryGetValue<string>(out var s) && s.Length == 0 => [],
             _ => throw new AwsApiException(operation, AwsApiException.MalformedResponse, $"'{listName}' is not a list", null, answer.RequestId),
         };
+
+        static List<JsonNode?> Detach(JsonArray array)
+        {
+            var items = new List<JsonNode?>(array);
+            array.Clear();
+            return items;
+        }
     }
 
     private static AwsService ServiceOf(AwsOperation operation, AwsProtocol protocol)

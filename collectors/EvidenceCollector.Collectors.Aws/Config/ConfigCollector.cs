@@ -17,6 +17,11 @@ public sealed class ConfigCollector(AwsClients clients, ILogger<ConfigCollector>
 {
     public override CollectorDescriptor Descriptor { get; } = new(Provider.Aws, "aws.config", "config", false, [AwsKinds.ConfigRecorders, AwsKinds.ConfigRule]);
 
+    // A rule's record carries every evaluation (one per resource it judged), gathered over several pages.
+    // Across every account and region of a run, at most Aws:ResourceConcurrency rules are gathered at once,
+    // so memory follows that many rules, not the number of regions × rules.
+    private readonly SemaphoreSlim _rulesGate = new(clients.Options.ResourceConcurrency, clients.Options.ResourceConcurrency);
+
     protected override async Task CollectAsync(AwsSession session, string region, CollectionResult result, CancellationToken cancellationToken)
     {
         var context = session.In(region);
@@ -112,15 +117,23 @@ public sealed class ConfigCollector(AwsClients clients, ILogger<ConfigCollector>
                 ? AwsJson.SectionError(complianceError)
                 : compliance!.TryGetValue(name, out var c) ? (JsonObject)c.DeepClone() : new JsonObject();
             var at = rules.Last.AnsweredAt;
-            payload["Evaluations"] = await SectionAsync(async () =>
+            await _rulesGate.WaitAsync(token).ConfigureAwait(false);
+            try
             {
-                var request = new JsonObject { ["ConfigRuleName"] = name, ["ComplianceTypes"] = new JsonArray("COMPLIANT", "NON_COMPLIANT") };
-                var details = await api.JsonListAsync(context, AwsOperations.ConfigGetComplianceDetailsByConfigRule, request, "EvaluationResults", "NextToken", token).ConfigureAwait(false);
-                at = details.Last.AnsweredAt;
-                return new JsonObject { ["EvaluationResults"] = new JsonArray(details.Items.Select(i => i?.DeepClone()).ToArray()) };
-            }).ConfigureAwait(false);
-            part.Records.Add(Record(AwsKinds.ConfigRule, arn, region, payload, "config", rules.Last.Endpoint, rules.Last.RequestId, at,
-                AwsOperations.ConfigDescribeConfigRules, AwsOperations.ConfigDescribeComplianceByConfigRule, AwsOperations.ConfigGetComplianceDetailsByConfigRule));
+                payload["Evaluations"] = await SectionAsync(async () =>
+                {
+                    var request = new JsonObject { ["ConfigRuleName"] = name, ["ComplianceTypes"] = new JsonArray("COMPLIANT", "NON_COMPLIANT") };
+                    var details = await api.JsonListAsync(context, AwsOperations.ConfigGetComplianceDetailsByConfigRule, request, "EvaluationResults", "NextToken", token).ConfigureAwait(false);
+                    at = details.Last.AnsweredAt;
+                    return new JsonObject { ["EvaluationResults"] = new JsonArray(details.Items.ToArray()) };
+                }).ConfigureAwait(false);
+                part.Records.Add(Record(AwsKinds.ConfigRule, arn, region, payload, "config", rules.Last.Endpoint, rules.Last.RequestId, at,
+                    AwsOperations.ConfigDescribeConfigRules, AwsOperations.ConfigDescribeComplianceByConfigRule, AwsOperations.ConfigGetComplianceDetailsByConfigRule));
+            }
+            finally
+            {
+                _rulesGate.Release();
+            }
         }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -20,6 +20,11 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
         Provider.Aws, "aws.iam", "iam", true,
         [AwsKinds.IamCredentialReport, AwsKinds.IamPasswordPolicy, AwsKinds.IamAccountSummary, AwsKinds.IamPolicy, AwsKinds.IamUser]);
 
+    // A credential report is one record per account that can hold thousands of rows, and every account's
+    // report arrives at the start of a run: they are turned into evidence one at a time, so memory follows
+    // the largest report, not the number of accounts.
+    private readonly SemaphoreSlim _reportGate = new(1, 1);
+
     protected override async Task CollectAsync(AwsSession session, string region, CollectionResult result, CancellationToken cancellationToken)
     {
         var context = session.In(AwsService.GlobalSigningRegion);
@@ -56,29 +61,42 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
             var answer = await api.QueryAsync(context, AwsOperations.IamGetCredentialReport, null, cancellationToken).ConfigureAwait(false);
             var content = answer.Body["Content"]?.GetValue<string>()
                 ?? throw new AwsApiException(AwsOperations.IamGetCredentialReport, AwsApiException.MalformedResponse, "the answer has no Content", null, answer.RequestId);
-            string csv;
+            await _reportGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                csv = Encoding.UTF8.GetString(Convert.FromBase64String(content));
+                EmitCredentialReport(session, answer, content, result);
             }
-            catch (FormatException e)
+            finally
             {
-                throw new AwsApiException(AwsOperations.IamGetCredentialReport, AwsApiException.MalformedResponse, "Content is not base64: " + e.Message, null, answer.RequestId, e);
+                _reportGate.Release();
             }
-
-            var payload = new JsonObject
-            {
-                ["GeneratedTime"] = answer.Body["GeneratedTime"]?.DeepClone(),
-                ["ReportFormat"] = answer.Body["ReportFormat"]?.DeepClone(),
-                ["collectedAt"] = AwsJson.Time(answer.AnsweredAt),
-                ["rows"] = CredentialReportCsv.Parse(csv),
-            };
-            result.Records.Add(Record(AwsKinds.IamCredentialReport, AwsArn.AccountRoot(session.AccountId), Global, payload, "iam", answer.Endpoint, answer.RequestId, answer.AnsweredAt, AwsOperations.IamGenerateCredentialReport, AwsOperations.IamGetCredentialReport));
         }
         catch (AwsApiException e)
         {
             result.Errors.Add(Error(e, Global, null, AwsKinds.IamCredentialReport));
         }
+    }
+
+    private static void EmitCredentialReport(AwsSession session, AwsAnswer answer, string content, CollectionResult result)
+    {
+        string csv;
+        try
+        {
+            csv = Encoding.UTF8.GetString(Convert.FromBase64String(content));
+        }
+        catch (FormatException e)
+        {
+            throw new AwsApiException(AwsOperations.IamGetCredentialReport, AwsApiException.MalformedResponse, "Content is not base64: " + e.Message, null, answer.RequestId, e);
+        }
+
+        var payload = new JsonObject
+        {
+            ["GeneratedTime"] = answer.Body["GeneratedTime"]?.DeepClone(),
+            ["ReportFormat"] = answer.Body["ReportFormat"]?.DeepClone(),
+            ["collectedAt"] = AwsJson.Time(answer.AnsweredAt),
+            ["rows"] = CredentialReportCsv.Parse(csv),
+        };
+        result.Records.Add(Record(AwsKinds.IamCredentialReport, AwsArn.AccountRoot(session.AccountId), Global, payload, "iam", answer.Endpoint, answer.RequestId, answer.AnsweredAt, AwsOperations.IamGenerateCredentialReport, AwsOperations.IamGetCredentialReport));
     }
 
     private async Task PasswordPolicyAsync(AwsSession session, AwsCallContext context, CollectionResult result, CancellationToken cancellationToken)
@@ -221,13 +239,13 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
             {
                 var attached = await api.QueryListAsync(context, AwsOperations.IamListAttachedUserPolicies, parameters, "AttachedPolicies", token).ConfigureAwait(false);
                 at = attached.Last.AnsweredAt;
-                return new JsonObject { ["AttachedPolicies"] = new JsonArray(attached.Items.Select(i => i?.DeepClone()).ToArray()) };
+                return new JsonObject { ["AttachedPolicies"] = new JsonArray(attached.Items.ToArray()) };
             }).ConfigureAwait(false);
             payload["InlinePolicies"] = await SectionAsync(async () =>
             {
                 var inline = await api.QueryListAsync(context, AwsOperations.IamListUserPolicies, parameters, "PolicyNames", token).ConfigureAwait(false);
                 at = inline.Last.AnsweredAt;
-                return new JsonObject { ["PolicyNames"] = new JsonArray(inline.Items.Select(i => i?.DeepClone()).ToArray()) };
+                return new JsonObject { ["PolicyNames"] = new JsonArray(inline.Items.ToArray()) };
             }).ConfigureAwait(false);
             part.Records.Add(Record(AwsKinds.IamUser, arn, Global, payload, "iam", users.Endpoint, users.RequestId, at, AwsOperations.IamListUsers, AwsOperations.IamListAttachedUserPolicies, AwsOperations.IamListUserPolicies));
         }, cancellationToken);

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace EvidenceCollector.Collectors.Aws.Rds;
 
-/// <summary>RDS per region: DescribeDBInstances, one record per DB instance.</summary>
+/// <summary>RDS per region: DescribeDBInstances, one record per DB instance, streamed page by page.</summary>
 public sealed class RdsCollector(AwsClients clients, ILogger<RdsCollector> logger) : AwsCollectorBase(clients, logger)
 {
     public override CollectorDescriptor Descriptor { get; } = new(Provider.Aws, "aws.rds", "rds", false, [AwsKinds.RdsDbInstance]);
@@ -16,13 +16,16 @@ public sealed class RdsCollector(AwsClients clients, ILogger<RdsCollector> logge
     {
         try
         {
-            var list = await Clients.Api.QueryListAsync(session.In(region), AwsOperations.RdsDescribeDBInstances, null, "DBInstances", cancellationToken).ConfigureAwait(false);
-            foreach (var instance in list.Items.OfType<JsonObject>())
+            await Clients.Api.QueryPagesAsync(session.In(region), AwsOperations.RdsDescribeDBInstances, null, "DBInstances", async (items, page) =>
             {
-                var arn = instance["DBInstanceArn"]?.GetValue<string>()
-                    ?? $"arn:aws:rds:{region}:{session.AccountId}:db:{instance["DBInstanceIdentifier"]?.GetValue<string>()}";
-                result.Records.Add(Record(AwsKinds.RdsDbInstance, arn, region, instance.DeepClone(), "rds", list.Last.Endpoint, list.Last.RequestId, list.Last.AnsweredAt, AwsOperations.RdsDescribeDBInstances));
-            }
+                await result.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var instance in items.OfType<JsonObject>())
+                {
+                    var arn = instance["DBInstanceArn"]?.GetValue<string>()
+                        ?? $"arn:aws:rds:{region}:{session.AccountId}:db:{instance["DBInstanceIdentifier"]?.GetValue<string>()}";
+                    result.Records.Add(Record(AwsKinds.RdsDbInstance, arn, region, instance, "rds", page.Endpoint, page.RequestId, page.AnsweredAt, AwsOperations.RdsDescribeDBInstances));
+                }
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (AwsApiException e)
         {

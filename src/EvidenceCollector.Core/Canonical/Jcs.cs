@@ -138,7 +138,7 @@ public static class Jcs
         WriteRaw(output, "]");
     }
 
-    private static void WriteLiteral(IBufferWriter<byte> output, JsonValueKind kind) => WriteRaw(output, kind switch
+    internal static void WriteLiteral(IBufferWriter<byte> output, JsonValueKind kind) => WriteRaw(output, kind switch
     {
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
@@ -146,7 +146,7 @@ public static class Jcs
         _ => throw new JsonException($"unexpected JSON value kind {kind}"),
     });
 
-    private static double ToDouble(JsonValue value)
+    internal static double ToDouble(JsonValue value)
     {
         if (value.TryGetValue<double>(out var d))
         {
@@ -226,7 +226,7 @@ public static class Jcs
         return sb.ToString();
     }
 
-    private static void WriteString(IBufferWriter<byte> output, string value)
+    internal static void WriteString(IBufferWriter<byte> output, string value)
     {
         // Fast path: nothing to escape, so the UTF-8 of the text goes out as it is.
         if (!NeedsEscaping(value))
@@ -297,7 +297,7 @@ public static class Jcs
         return false;
     }
 
-    private static void WriteRaw(IBufferWriter<byte> output, string text)
+    internal static void WriteRaw(IBufferWriter<byte> output, string text)
     {
         var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
         var written = Encoding.UTF8.GetBytes(text, span);

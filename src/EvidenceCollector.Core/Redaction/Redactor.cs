@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using EvidenceCollector.Canonical;
 using System.Text.RegularExpressions;
 
 namespace EvidenceCollector.Redaction;
@@ -70,6 +73,123 @@ public static partial class Redactor
         }
 
         return node;
+    }
+
+    /// <summary>
+    /// The RFC 8785 canonical bytes of <paramref name="node"/> as <see cref="Redact"/> would leave it, written in
+    /// one pass without copying or changing the node: <c>Jcs.Canonicalize(Redact(node.DeepClone()))</c>, byte
+    /// for byte, at the cost of the output only (a large answer is never held twice).
+    /// </summary>
+    public static byte[] CanonicalRedacted(JsonNode? node)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        WriteRedacted(buffer, node);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteRedacted(IBufferWriter<byte> output, JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                WriteRedactedObject(output, obj);
+                break;
+            case JsonArray array:
+                Jcs.WriteRaw(output, "[");
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        Jcs.WriteRaw(output, ",");
+                    }
+
+                    if (array[i] is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+                    {
+                        var text = v.GetValue<string>();
+                        Jcs.WriteString(output, RedactValue(text) ?? text);
+                    }
+                    else
+                    {
+                        WriteRedacted(output, array[i]);
+                    }
+                }
+
+                Jcs.WriteRaw(output, "]");
+                break;
+            default:
+                WriteScalar(output, node);
+                break;
+        }
+    }
+
+    private static void WriteRedactedObject(IBufferWriter<byte> output, JsonObject obj)
+    {
+        // The same decisions as RedactObject, taken while writing.
+        var tagKey = (obj["Key"] ?? obj["key"] ?? obj["Name"] ?? obj["name"]) as JsonValue;
+        string? tagName = tagKey is not null && tagKey.GetValueKind() == JsonValueKind.String ? tagKey.GetValue<string>() : null;
+        var members = new List<KeyValuePair<string, JsonNode?>>(obj.Count);
+        members.AddRange(obj);
+        members.Sort(static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        Jcs.WriteRaw(output, "{");
+        for (var i = 0; i < members.Count; i++)
+        {
+            var (name, child) = (members[i].Key, members[i].Value);
+            if (i > 0)
+            {
+                if (name == members[i - 1].Key)
+                {
+                    throw new JsonException($"duplicate property name '{name}'");
+                }
+
+                Jcs.WriteRaw(output, ",");
+            }
+
+            Jcs.WriteString(output, name);
+            Jcs.WriteRaw(output, ":");
+            var isTagValue = tagName is not null && (name is "Value" or "value") && IsSensitiveName(tagName);
+            if (child is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+            {
+                var text = value.GetValue<string>();
+                Jcs.WriteString(output, isTagValue || IsSensitiveName(name) ? Mark : RedactValue(text) ?? text);
+            }
+            else if (child is JsonObject or JsonArray)
+            {
+                if (isTagValue)
+                {
+                    Jcs.WriteString(output, Mark);
+                }
+                else
+                {
+                    WriteRedacted(output, child);
+                }
+            }
+            else
+            {
+                WriteScalar(output, child);
+            }
+        }
+
+        Jcs.WriteRaw(output, "}");
+    }
+
+    private static void WriteScalar(IBufferWriter<byte> output, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                Jcs.WriteRaw(output, "null");
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                // Only a bare string at the top level gets here; Redact leaves it as it is.
+                Jcs.WriteString(output, value.GetValue<string>());
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.Number:
+                Jcs.WriteRaw(output, Jcs.FormatNumber(Jcs.ToDouble(value)));
+                break;
+            case JsonValue value:
+                Jcs.WriteLiteral(output, value.GetValueKind());
+                break;
+        }
     }
 
     /// <summary>Redacts secrets found by pattern in a text; null when nothing was found.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EvidenceCollector.Canonical;
 using EvidenceCollector.Redaction;
 
 namespace EvidenceCollector.Core.Tests.Redaction;
@@ -54,6 +55,35 @@ public sealed class RedactorTests
             """)!;
         var before = payload.ToJsonString();
         Assert.Equal(before, Redactor.Redact(payload)!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("""{"b":1,"a":[{"Key":"db_password","Value":{"x":"hunter2"}},{"Name":"api_key","Value":7},{"key":"note","value":"AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}],"Password":"p","nested":{"ClientSecret":{"deep":"kept"},"list":["Password=abc;Server=x",null,true,1.5e-7,"short"]},"é":"ü","\u0001":"\n"}""")]
+    [InlineData("""["postgres://admin:s3cr3t@db:5432/app",{"SessionToken":null},[],{}]""")]
+    [InlineData("\"a bare string wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY stays as Redact leaves it\"")]
+    [InlineData("12345678901234567890")]
+    [InlineData("null")]
+    public void CanonicalRedacted_AnyPayload_EqualsCanonicalOfRedactedCopyAndLeavesTheNodeAlone(string json)
+    {
+        var node = JsonNode.Parse(json);
+        var before = node?.ToJsonString() ?? "null";
+
+        var expected = Jcs.Canonicalize(Redactor.Redact(node?.DeepClone()));
+        var actual = Redactor.CanonicalRedacted(node);
+
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(expected), System.Text.Encoding.UTF8.GetString(actual));
+        Assert.Equal(before, node?.ToJsonString() ?? "null");
+    }
+
+    [Fact]
+    public void CanonicalRedacted_SecretsPayload_HasNoSecret()
+    {
+        var payload = JsonNode.Parse($$"""{"Tags":[{"Key":"db_password","Value":"hunter2"}],"Description":"use {{SecretKey}}"}""")!;
+        var text = System.Text.Encoding.UTF8.GetString(Redactor.CanonicalRedacted(payload));
+
+        Assert.DoesNotContain("hunter2", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretKey, text, StringComparison.Ordinal);
+        Assert.Contains(Redactor.Mark, text, StringComparison.Ordinal);
     }
 
     [Theory]
