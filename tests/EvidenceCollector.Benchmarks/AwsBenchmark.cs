@@ -116,6 +116,8 @@ internal static class AwsBenchmark
     {
         var services = Services(new Uri(endpoint), concurrency);
         using var store = EvidenceStore.OpenOrCreate(Temp());
+        var exceptions = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        AppDomain.CurrentDomain.FirstChanceException += (_, e) => exceptions.AddOrUpdate(e.Exception.GetType().Name, 1, (_, n) => n + 1);
         var watch = Stopwatch.StartNew();
         var phases = new PhaseClock();
         phases.Start();
@@ -143,6 +145,7 @@ internal static class AwsBenchmark
         var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", Environment.GetEnvironmentVariable("BENCH_COLLECTORS") is { } only ? new RunScope { Collectors = [.. only.Split(',')] } : RunScope.All), phases, CancellationToken.None);
         sampling.Cancel();
         await sampler;
+        Console.WriteLine($"first-chance exceptions: {string.Join(", ", exceptions.OrderByDescending(e => e.Value).Select(e => $"{e.Key} {e.Value}"))}");
         Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence, {outcome.TotalFindings} findings in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {PeakRssMiB():F0} MiB (by phase: {string.Join(", ", peaks.Select(p => $"{p.Key} {p.Value:F0}"))}; GC heap after last GC up to {heap:F0} MiB, committed up to {committed:F0} MiB; up to {threads} threads; {GC.GetTotalAllocatedBytes() / 1048576.0:F0} MiB allocated, at phase starts: {string.Join(", ", phases.AllocatedAt.Select(p => $"{p.Key} {p.Value / 1048576.0:F0}"))})");
     }
 
