@@ -283,7 +283,43 @@ internal static class AwsBenchmark
         }
     }
 
-    private static string Temp() => Path.Combine(Directory.CreateTempSubdirectory("ec-bench-aws-").FullName, "data");
+    private static readonly List<string> TempFolders = [];
+
+    /// <summary>A fresh store folder, removed when the benchmark process exits (a 100 k run writes ~1 GB).</summary>
+    private static string Temp()
+    {
+        var folder = Directory.CreateTempSubdirectory("ec-bench-aws-").FullName;
+        lock (TempFolders)
+        {
+            if (TempFolders.Count == 0)
+            {
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveTempFolders();
+            }
+
+            TempFolders.Add(folder);
+        }
+
+        return Path.Combine(folder, "data");
+    }
+
+    public static void RemoveTempFolders()
+    {
+        lock (TempFolders)
+        {
+            foreach (var folder in TempFolders.Where(Directory.Exists))
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+            }
+
+            TempFolders.Clear();
+        }
+    }
 
     private static double RssMiB()
     {
