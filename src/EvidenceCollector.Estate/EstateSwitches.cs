@@ -36,8 +36,14 @@ public sealed class FailureRule
         && (Account is null || Account == account)
         && (Region is null || Region == region);
 
-    /// <summary>Consumes one use; false when the rule is exhausted.</summary>
-    internal bool TryConsume() => Times is not { } limit || Interlocked.Increment(ref _used) <= limit;
+    /// <summary>How many matching requests are answered normally before this rule starts failing (e.g. 1: the second page fails).</summary>
+    public int Skip { get; init; }
+
+    private int _seen;
+
+    /// <summary>Consumes one use; false while skipping and once the rule is exhausted.</summary>
+    internal bool TryConsume() =>
+        (Skip <= 0 || Interlocked.Increment(ref _seen) > Skip) && (Times is not { } limit || Interlocked.Increment(ref _used) <= limit);
 }
 
 /// <summary>Runtime switches of a running estate server. Every member is thread-safe.</summary>

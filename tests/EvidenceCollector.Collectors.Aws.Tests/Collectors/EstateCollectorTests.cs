@@ -145,6 +145,28 @@ public sealed class EstateCollectorTests
     }
 
     [Fact]
+    public async Task CollectAsync_LaterPageFails_KeepsEarlierPagesAndErrorsTheKindInThatRegion()
+    {
+        await using var server = await EstateServer.StartAsync(EstateDefinition.Demo());
+        server.Switches.PageSize = 1;
+        server.Switches.AddFailure(new FailureRule { Service = "logs", Operation = "DescribeLogGroups", Account = Prod, Region = "eu-west-1", Skip = 1, Kind = FailureKind.AccessDenied });
+        server.Switches.AddFailure(new FailureRule { Service = "rds", Operation = "DescribeDBInstances", Account = Prod, Region = "eu-west-1", Skip = 1, Kind = FailureKind.AccessDenied });
+        var options = Organization();
+        options.Regions.Add("eu-west-1");
+        var harness = AwsHarness.ForUrl(server.BaseUrl, Demo, options);
+
+        var run = await harness.RunAsync(new RunScope { Accounts = [Prod], Collectors = ["aws.logs", "aws.rds"] });
+
+        // Streamed page by page: the first page's resources are evidence, the failed second page an error
+        // for the kind in that region (so no check can read the region's list as complete).
+        var prod = run.For(Prod).ToList();
+        Assert.Single(prod, r => r.Kind == AwsKinds.LogsLogGroup && r.Region == "eu-west-1");
+        Assert.Single(prod, r => r.Kind == AwsKinds.RdsDbInstance && r.Region == "eu-west-1");
+        Assert.Contains(run.Errors, e => e.Kinds.Contains(AwsKinds.LogsLogGroup) && e.Region == "eu-west-1" && e.Code.StartsWith("AccessDenied", StringComparison.Ordinal));
+        Assert.Contains(run.Errors, e => e.Kinds.Contains(AwsKinds.RdsDbInstance) && e.Region == "eu-west-1" && e.Code.StartsWith("AccessDenied", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task CollectAsync_SubCallDenied_RecordsSectionErrorAndCheckErrs()
     {
         await using var server = await EstateServer.StartAsync(EstateDefinition.Demo());
