@@ -66,18 +66,45 @@ internal static class AwsBenchmark
         try
         {
             var endpoint = new Uri((await estate.StandardOutput.ReadLineAsync())!.Trim());
+
+            // AWS is warm; a freshly started estate is not (its first requests JIT its code paths). A throwaway
+            // collection from another process warms the estate without warming the process being measured.
+            var warmup = Start(self, dll, "aws-collect", endpoint.ToString(), concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var first = EstateDefinition.Generate(accounts, regions, 1).Accounts[0];
+            warmup.Environment["BENCH_ACCOUNTS"] = first.Id;
+            warmup.Environment["BENCH_REGIONS"] = first.EnabledRegions[0];
+            using (var warm = Process.Start(warmup)!)
+            {
+                await warm.StandardOutput.ReadToEndAsync();
+                await warm.WaitForExitAsync();
+            }
+
             using var services = Services(endpoint, concurrency);
             using var store = EvidenceStore.OpenOrCreate(Temp());
             var limiter = services.GetRequiredService<EvidenceCollector.Collectors.Aws.Api.AwsCallLimiter>();
             var phases = new PhaseClock();
             var watch = Stopwatch.StartNew();
             phases.Start();
+            var samples = new List<int>();
+            using var sampling = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                while (!sampling.IsCancellationRequested)
+                {
+                    samples.Add(limiter.InFlight);
+                    await Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None);
+                }
+            });
             var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", RunScope.All), phases, CancellationToken.None);
             var wall = watch.Elapsed;
+            sampling.Cancel();
+            await sampler;
+            Console.WriteLine($"calls in flight every 250 ms: {string.Join(' ', samples)}");
             var calls = limiter.Entered;
             var bound = TimeSpan.FromMilliseconds(calls * (double)Latency / concurrency);
             var api = phases.Until("evaluating");
             Console.WriteLine($"estate in its own process: {calls} API calls; plan + collect + store {api.TotalSeconds:F1} s (ratio bound/that {bound / api:F2}); whole run {wall.TotalSeconds:F1} s (ratio {bound / wall:F2}); lower bound {bound.TotalSeconds:F1} s; {outcome.TotalFindings} findings, {outcome.FindingCount(FindingStatus.Error)} error");
+            Console.WriteLine($"  on the wire: {limiter.Held.TotalMilliseconds / calls:F1} ms per call on average (nominal latency {Latency} ms); slots busy {limiter.Held / (api * concurrency):P0} of plan + collect + store");
         }
         finally
         {
@@ -142,11 +169,18 @@ internal static class AwsBenchmark
                 await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
             }
         });
-        var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", Environment.GetEnvironmentVariable("BENCH_COLLECTORS") is { } only ? new RunScope { Collectors = [.. only.Split(',')] } : RunScope.All), phases, CancellationToken.None);
+        var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", ScopeFromEnvironment()), phases, CancellationToken.None);
         sampling.Cancel();
         await sampler;
         Console.WriteLine($"first-chance exceptions: {string.Join(", ", exceptions.OrderByDescending(e => e.Value).Select(e => $"{e.Key} {e.Value}"))}");
         Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence, {outcome.TotalFindings} findings in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {PeakRssMiB():F0} MiB (by phase: {string.Join(", ", peaks.Select(p => $"{p.Key} {p.Value:F0}"))}; GC heap after last GC up to {heap:F0} MiB, committed up to {committed:F0} MiB; up to {threads} threads; {GC.GetTotalAllocatedBytes() / 1048576.0:F0} MiB allocated, at phase starts: {string.Join(", ", phases.AllocatedAt.Select(p => $"{p.Key} {p.Value / 1048576.0:F0}"))})");
+    }
+
+    /// <summary>BENCH_COLLECTORS / BENCH_ACCOUNTS / BENCH_REGIONS (comma-separated) narrow the collect-only run.</summary>
+    private static RunScope ScopeFromEnvironment()
+    {
+        static List<string> List(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? [.. v.Split(',')] : [];
+        return new RunScope { Collectors = List("BENCH_COLLECTORS"), Accounts = List("BENCH_ACCOUNTS"), Regions = List("BENCH_REGIONS") };
     }
 
     public static async Task RssAsync(int[] totals, int concurrency)

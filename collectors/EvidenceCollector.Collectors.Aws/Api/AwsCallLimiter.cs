@@ -2,9 +2,9 @@ namespace EvidenceCollector.Collectors.Aws.Api;
 
 /// <summary>
 /// The one bound on AWS API calls in flight (<c>Aws:MaxConcurrentCalls</c>), shared by the SDK clients and
-/// the signed client: collectors fan out freely, the wire sees at most this many requests at once. The
-/// signed client holds a slot per attempt (none during its backoff); an SDK call holds one through the
-/// SDK's own retries.
+/// the signed client: collectors fan out freely, the wire sees at most this many requests at once. Both hold
+/// a slot per HTTP attempt, from the first byte sent to the last byte received (the SDK clients through
+/// <see cref="LimitedHttpClientFactory"/>), and none during back-off.
 /// </summary>
 public sealed class AwsCallLimiter(int maxConcurrentCalls)
 {
@@ -22,15 +22,24 @@ public sealed class AwsCallLimiter(int maxConcurrentCalls)
     /// <summary>Calls that have gone through the limiter so far (for metrics and benchmarks).</summary>
     public long Entered => Interlocked.Read(ref _entered);
 
+    private long _heldTicks;
+
+    /// <summary>The total time slots have been held (for metrics and benchmarks: the time calls spent on the wire).</summary>
+    public TimeSpan Held => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _heldTicks));
+
     public async ValueTask<Slot> EnterAsync(CancellationToken cancellationToken)
     {
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _entered);
-        return new Slot(_slots);
+        return new Slot(this, System.Diagnostics.Stopwatch.GetTimestamp());
     }
 
-    public readonly struct Slot(SemaphoreSlim slots) : IDisposable
+    public readonly struct Slot(AwsCallLimiter limiter, long since) : IDisposable
     {
-        public void Dispose() => slots.Release();
+        public void Dispose()
+        {
+            Interlocked.Add(ref limiter._heldTicks, System.Diagnostics.Stopwatch.GetTimestamp() - since);
+            limiter._slots.Release();
+        }
     }
 }

@@ -17,15 +17,15 @@ public sealed record SdkAnswer<T>(T Response, string? RequestId, Uri Endpoint, D
 /// signed client, and runs SDK calls so that every failure surfaces as an <see cref="AwsApiException"/>
 /// naming its <see cref="AwsOperation"/>.
 /// </summary>
-public sealed class AwsClients
+public sealed class AwsClients : IDisposable
 {
     private readonly AwsRetryOptions _retry;
 
-    private readonly AwsCallLimiter _limiter;
+    private readonly LimitedHttpClientFactory _http;
 
     public AwsClients(AwsApiClient api, AwsEndpoints endpoints, IOptions<AwsOptions> options, TimeProvider time, AwsCallLimiter? limiter = null)
     {
-        _limiter = limiter ?? AwsCallLimiter.Unbounded;
+        _http = new LimitedHttpClientFactory(limiter ?? AwsCallLimiter.Unbounded, options.Value.Retry.AttemptTimeout);
         Api = api;
         Endpoints = endpoints;
         Options = options.Value;
@@ -34,6 +34,8 @@ public sealed class AwsClients
     }
 
     public AwsApiClient Api { get; }
+
+    public void Dispose() => _http.Dispose();
 
     public AwsEndpoints Endpoints { get; }
 
@@ -83,11 +85,8 @@ public sealed class AwsClients
         var endpoint = Endpoints.Resolve(service, region);
         try
         {
-            T response;
-            using (await _limiter.EnterAsync(cap.Token).ConfigureAwait(false))
-            {
-                response = await call(cap.Token).ConfigureAwait(false);
-            }
+            // The limiter is held per HTTP attempt inside the SDK's pipeline (LimitedHttpClientFactory).
+            var response = await call(cap.Token).ConfigureAwait(false);
 
             return new SdkAnswer<T>(response, response.ResponseMetadata?.RequestId, endpoint, Time.GetUtcNow());
         }
@@ -127,5 +126,6 @@ public sealed class AwsClients
         }
 
         AwsRetry.Apply(config, _retry);
+        config.HttpClientFactory = _http;
     }
 }

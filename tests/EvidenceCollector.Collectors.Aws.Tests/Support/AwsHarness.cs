@@ -35,6 +35,7 @@ public sealed class AwsHarness
         var provider = services.BuildServiceProvider();
         Api = provider.GetRequiredService<AwsApiClient>();
         Clients = provider.GetRequiredService<AwsClients>();
+        Limiter = provider.GetRequiredService<AwsCallLimiter>();
         Planner = (AwsTargetPlanner)provider.GetRequiredService<ITargetPlanner>();
         Collectors = provider.GetServices<ICollector>().ToList();
     }
@@ -44,6 +45,8 @@ public sealed class AwsHarness
     public AwsApiClient Api { get; }
 
     public AwsClients Clients { get; }
+
+    public AwsCallLimiter Limiter { get; }
 
     public AwsTargetPlanner Planner { get; }
 
