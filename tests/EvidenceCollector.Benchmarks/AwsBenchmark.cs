@@ -119,7 +119,7 @@ internal static class AwsBenchmark
 
         // Each service gets an estate big enough for ~1 000 calls (KMS makes ~2.5 per key and has a key per 8
         // resources), so the achieved rate is read over a window of ~20 s or more, not over the opening burst.
-        foreach (var (collector, scale) in new[] { ("iam", 1), ("kms", 4), ("s3", 1) })
+        foreach (var (collector, scale) in new[] { ("iam", 1), ("kms", 4), ("s3", 2) })
         {
             var estate = EstateDefinition.Generate(1, 1, resources * scale);
             var switches = new EstateSwitches { PageSize = 100 };
