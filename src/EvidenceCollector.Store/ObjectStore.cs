@@ -4,14 +4,24 @@ namespace EvidenceCollector.Store;
 
 /// <summary>
 /// Content-addressed evidence payloads: <c>objects/ab/cdef…</c> holds the canonical JSON whose SHA-256 is
-/// <c>abcdef…</c>. Written once (temp + fsync + rename), never overwritten; identical payloads are stored
-/// once. The only files in the store named by a hash.
+/// <c>abcdef…</c>. Written once, never overwritten; identical payloads are stored once. The only files in the
+/// store named by a hash. A file at its final name always holds its complete, durable content: on Linux new
+/// payloads are written to temp files in batches, made durable together by one <c>syncfs</c>, then renamed
+/// into place (group commit; elsewhere each file gets its own fsync before its rename). <see cref="Flush"/>
+/// ends a batch; the run writer flushes before reading evidence back and before sealing.
 /// </summary>
 public sealed class ObjectStore
 {
+    /// <summary>New payloads per batch (one syncfs each).</summary>
+    private const int BatchSize = 256;
+
     private readonly string _root;
     private readonly string _temp;
     private readonly ConcurrentDictionary<string, byte> _dirtyDirectories = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+    private readonly object _flushGate = new();
+    private List<(string Temp, string Path, string Hash)> _pending = [];
+    private readonly HashSet<string> _pendingHashes = new(StringComparer.Ordinal);
 
     public ObjectStore(string root)
     {
@@ -40,6 +50,97 @@ public sealed class ObjectStore
             return false;
         }
 
+        if (!Durable.CanSyncFileSystem)
+        {
+            return PutDurably(hash, path, canonicalBytes);
+        }
+
+        lock (_gate)
+        {
+            if (!_pendingHashes.Add(hash))
+            {
+                return false;
+            }
+        }
+
+        var temp = Path.Combine(_temp, $"{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Durable.WriteUnsynced(temp, canonicalBytes);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _pendingHashes.Remove(hash);
+            }
+
+            throw;
+        }
+
+        bool full;
+        lock (_gate)
+        {
+            _pending.Add((temp, path, hash));
+            full = _pending.Count >= BatchSize;
+        }
+
+        if (full)
+        {
+            Flush();
+        }
+
+        return true;
+    }
+
+    /// <summary>Makes every payload written so far durable and puts it under its final name.</summary>
+    public void Flush()
+    {
+        // One flush at a time: a batch is synced before any of its files is renamed.
+        lock (_flushGate)
+        {
+            List<(string Temp, string Path, string Hash)> batch;
+            lock (_gate)
+            {
+                if (_pending.Count == 0)
+                {
+                    return;
+                }
+
+                batch = _pending;
+                _pending = [];
+            }
+
+            Durable.SyncFileSystem(_temp);
+            foreach (var (temp, path, hash) in batch)
+            {
+                var directory = System.IO.Path.GetDirectoryName(path)!;
+                Directory.CreateDirectory(directory);
+                try
+                {
+                    File.Move(temp, path, overwrite: false);
+                }
+                catch (IOException) when (File.Exists(path))
+                {
+                    // Another process stored the same content first: content-addressed, so the same bytes.
+                    File.Delete(temp);
+                }
+
+                _dirtyDirectories.TryAdd(directory, 0);
+            }
+
+            lock (_gate)
+            {
+                foreach (var (_, _, hash) in batch)
+                {
+                    _pendingHashes.Remove(hash);
+                }
+            }
+        }
+    }
+
+    private bool PutDurably(string hash, string path, ReadOnlySpan<byte> canonicalBytes)
+    {
         var directory = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(directory);
         try
@@ -58,9 +159,10 @@ public sealed class ObjectStore
 
     public byte[] Read(string hash) => File.ReadAllBytes(PathOf(hash));
 
-    /// <summary>Makes the renames of every object written since the last call durable.</summary>
+    /// <summary>Flushes the batch, then makes the renames of every object written since the last call durable.</summary>
     public void SyncDirectories()
     {
+        Flush();
         foreach (var directory in _dirtyDirectories.Keys.ToList())
         {
             Durable.SyncDirectory(directory);

@@ -82,6 +82,8 @@ public sealed class RunWriter : IDisposable
     /// <summary>Writes buffered envelopes to the index now (before reading the run's evidence back).</summary>
     public void FlushEnvelopes()
     {
+        // Payloads first: a batch of new objects is under its final names (and durable) before anyone reads it back.
+        _store.Objects.Flush();
         List<(string, Envelope, string)> rest;
         lock (_gate)
         {

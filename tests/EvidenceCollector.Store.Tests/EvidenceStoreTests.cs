@@ -19,6 +19,43 @@ public sealed class EvidenceStoreTests : IDisposable
     }
 
     [Fact]
+    public void ObjectStore_GroupCommit_NoFinalNameBeforeTheBatchIsDurableAndEveryPayloadAfterFlush()
+    {
+        var root = Path.Combine(Directory.CreateTempSubdirectory("ec-objects-").FullName, "objects");
+        try
+        {
+            var objects = new ObjectStore(root);
+            objects.EnsureCreated();
+            var payloads = Enumerable.Range(0, 300).Select(i => System.Text.Encoding.UTF8.GetBytes($"{{\"n\":{i}}}")).ToList();
+            var hashes = payloads.Select(p => EvidenceCollector.Canonical.Jcs.Sha256Hex(p)).ToList();
+
+            // 300 new payloads: the first batch of 256 is synced and renamed as it fills; the rest waits for Flush.
+            for (var i = 0; i < payloads.Count; i++)
+            {
+                Assert.True(objects.Put(hashes[i], payloads[i]));
+            }
+
+            Assert.False(objects.Put(hashes[299], payloads[299]), "a payload pending in the batch is stored once");
+            Assert.All(hashes.Take(256), h => Assert.True(objects.Exists(h)));
+            Assert.All(hashes.Skip(256), h => Assert.False(objects.Exists(h), "a final name only after the batch is durable"));
+
+            objects.Flush();
+
+            for (var i = 0; i < payloads.Count; i++)
+            {
+                Assert.Equal(payloads[i], objects.Read(hashes[i]));
+            }
+
+            Assert.False(objects.Put(hashes[0], payloads[0]));
+            Assert.Empty(Directory.EnumerateFiles(Path.Combine(root, "tmp")));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(root)!, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ObjectFile_NameIsSha256OfItsCanonicalBytes()
     {
         using var store = _kit.Open();
