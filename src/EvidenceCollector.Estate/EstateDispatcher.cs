@@ -37,6 +37,7 @@ internal sealed class EstateDispatcher
 
     public async Task HandleAsync(HttpContext ctx)
     {
+        var arrived = _time.GetTimestamp();
         _stats.Received();
         var requestId = Guid.NewGuid().ToString();
         var body = await ReadBodyAsync(ctx).ConfigureAwait(false);
@@ -93,7 +94,7 @@ internal sealed class EstateDispatcher
 
             var request = BuildRequest(ctx, service, auth.Region, account, caller, requestId, body, rawQuery);
             _stats.Call(service.Name, request.Operation);
-            await AnswerAsync(ctx, service, request).ConfigureAwait(false);
+            await AnswerAsync(ctx, service, request, arrived).ConfigureAwait(false);
         }
         catch (AwsError e)
         {
@@ -105,28 +106,43 @@ internal sealed class EstateDispatcher
         }
     }
 
-    private async Task AnswerAsync(HttpContext ctx, EstateService service, AwsRequest request)
+    /// <summary>
+    /// Answers after <see cref="EstateSwitches.Latency"/> counted from the request's arrival: the estate's own
+    /// work (authentication, the answer's rendering) happens inside that time, as a real service's does, so a
+    /// 20 ms latency means a 20 ms call, not 20 ms plus the emulator.
+    /// </summary>
+    private async Task AnswerAsync(HttpContext ctx, EstateService service, AwsRequest request, long arrived)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping);
-        var latency = _switches.Latency;
-        if (latency > TimeSpan.Zero)
+        var (response, malformed, hang) = Respond(service, request);
+        var remaining = _switches.Latency - _time.GetElapsedTime(arrived);
+        try
         {
-            try
+            if (hang)
             {
-                await Task.Delay(latency, _time, linked.Token).ConfigureAwait(false);
+                await Task.Delay(Timeout.InfiniteTimeSpan, _time, linked.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            else if (remaining > TimeSpan.Zero)
             {
-                ctx.Abort();
-                return;
+                await Task.Delay(remaining, _time, linked.Token).ConfigureAwait(false);
             }
         }
+        catch (OperationCanceledException)
+        {
+            ctx.Abort();
+            return;
+        }
 
+        await WriteAsync(ctx, response!, malformed).ConfigureAwait(false);
+    }
+
+    /// <summary>The answer to a request: a throttle, an injected failure, or the service's own answer.</summary>
+    private (AwsResponse? Response, bool Malformed, bool Hang) Respond(EstateService service, AwsRequest request)
+    {
         if (!_switches.TryAcquire(service.Name, request.Account.Id, request.Region))
         {
             _stats.Throttle();
-            await WriteAsync(ctx, Render(service, request, service.Throttling()), malformed: false).ConfigureAwait(false);
-            return;
+            return (Render(service, request, service.Throttling()), false, false);
         }
 
         var failure = _switches.MatchFailure(service.Name, request.Operation, request.Account.Id, request.Region);
@@ -136,24 +152,13 @@ internal sealed class EstateDispatcher
             switch (failure.Kind)
             {
                 case FailureKind.Timeout:
-                    try
-                    {
-                        await Task.Delay(Timeout.InfiniteTimeSpan, _time, linked.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        ctx.Abort();
-                    }
-                    return;
+                    return (null, false, true);
                 case FailureKind.AccessDenied:
-                    await WriteAsync(ctx, Render(service, request, service.AccessDenied(request)), false).ConfigureAwait(false);
-                    return;
+                    return (Render(service, request, service.AccessDenied(request)), false, false);
                 case FailureKind.InternalError:
-                    await WriteAsync(ctx, Render(service, request, service.InternalError()), false).ConfigureAwait(false);
-                    return;
+                    return (Render(service, request, service.InternalError()), false, false);
                 case FailureKind.Throttle:
-                    await WriteAsync(ctx, Render(service, request, service.Throttling()), false).ConfigureAwait(false);
-                    return;
+                    return (Render(service, request, service.Throttling()), false, false);
             }
         }
 
@@ -166,7 +171,8 @@ internal sealed class EstateDispatcher
         {
             response = Render(service, request, e);
         }
-        await WriteAsync(ctx, response, malformed: failure?.Kind == FailureKind.MalformedBody).ConfigureAwait(false);
+
+        return (response, failure?.Kind == FailureKind.MalformedBody, false);
     }
 
     private static AwsResponse Render(EstateService service, AwsRequest request, AwsError error) =>
