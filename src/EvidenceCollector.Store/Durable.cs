@@ -38,26 +38,7 @@ internal static partial class Durable
     /// Linux syncfs(2): writes back every dirty page and inode of the file system holding
     /// <paramref name="directory"/> and waits for it, one call for a whole batch of new files.
     /// </summary>
-    public static void SyncFileSystem(string directory)
-    {
-        var fd = Open(directory, 0 /* O_RDONLY */);
-        if (fd < 0)
-        {
-            throw new IOException($"cannot open {directory} to sync its file system (errno {Marshal.GetLastPInvokeError()})");
-        }
-
-        try
-        {
-            if (SyncFs(fd) != 0)
-            {
-                throw new IOException($"syncfs of {directory} failed (errno {Marshal.GetLastPInvokeError()})");
-            }
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
-    }
+    public static void SyncFileSystem(string directory) => OnDirectory(directory, SyncFs, "syncfs");
 
     [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
     private static partial int SyncFs(int fd);
@@ -70,17 +51,23 @@ internal static partial class Durable
             return;
         }
 
+        OnDirectory(directory, FSync, "fsync");
+    }
+
+    /// <summary>Opens <paramref name="directory"/> read-only, runs one system call on it, closes it; a failure is an <see cref="IOException"/>.</summary>
+    private static void OnDirectory(string directory, Func<int, int> call, string name)
+    {
         var fd = Open(directory, 0 /* O_RDONLY */);
         if (fd < 0)
         {
-            throw new IOException($"cannot open directory {directory} to sync it (errno {Marshal.GetLastPInvokeError()})");
+            throw new IOException($"cannot open {directory} for {name} (errno {Marshal.GetLastPInvokeError()})");
         }
 
         try
         {
-            if (FSync(fd) != 0)
+            if (call(fd) != 0)
             {
-                throw new IOException($"fsync of directory {directory} failed (errno {Marshal.GetLastPInvokeError()})");
+                throw new IOException($"{name} of {directory} failed (errno {Marshal.GetLastPInvokeError()})");
             }
         }
         finally
