@@ -85,21 +85,13 @@ internal static class AwsBenchmark
             var phases = new PhaseClock();
             var watch = Stopwatch.StartNew();
             phases.Start();
-            var samples = new List<int>();
-            using var sampling = new CancellationTokenSource();
-            var sampler = Task.Run(async () =>
+            RunOutcome outcome;
+            await using (var inFlight = InFlightSampler.Start(limiter))
             {
-                while (!sampling.IsCancellationRequested)
-                {
-                    samples.Add(limiter.InFlight);
-                    await Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None);
-                }
-            });
-            var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", RunScope.All), phases, CancellationToken.None);
+                outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", RunScope.All), phases, CancellationToken.None);
+            }
+
             var wall = watch.Elapsed;
-            sampling.Cancel();
-            await sampler;
-            Console.WriteLine($"calls in flight every 250 ms: {string.Join(' ', samples)}");
             var calls = limiter.Entered;
             var bound = TimeSpan.FromMilliseconds(calls * (double)Latency / concurrency);
             var api = phases.Until("evaluating");
@@ -236,23 +228,12 @@ internal static class AwsBenchmark
         var watch = Stopwatch.StartNew();
         phases?.Start();
         var limiter = services.GetRequiredService<EvidenceCollector.Collectors.Aws.Api.AwsCallLimiter>();
-        var samples = new List<int>();
-        using var sampling = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
+        RunOutcome outcome;
+        await using (var inFlight = InFlightSampler.Start(limiter, print: phases is not null))
         {
-            while (!sampling.IsCancellationRequested)
-            {
-                samples.Add(limiter.InFlight);
-                await Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None);
-            }
-        });
-        var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", scope), phases, CancellationToken.None);
-        sampling.Cancel();
-        await sampler;
-        if (phases is not null)
-        {
-            Console.WriteLine($"calls in flight every 250 ms: {string.Join(' ', samples)}");
+            outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", scope), phases, CancellationToken.None);
         }
+
         return (watch.Elapsed, outcome);
     }
 
@@ -288,6 +269,42 @@ internal static class AwsBenchmark
         }
 
         throw new InvalidOperationException("mappings/ not found");
+    }
+
+    /// <summary>Samples the calls in flight every 250 ms while a run lasts; prints them when disposed.</summary>
+    private sealed class InFlightSampler : IAsyncDisposable
+    {
+        private readonly List<int> _samples = [];
+        private readonly CancellationTokenSource _stop = new();
+        private readonly bool _print;
+        private Task _loop = Task.CompletedTask;
+
+        private InFlightSampler(bool print) => _print = print;
+
+        public static InFlightSampler Start(EvidenceCollector.Collectors.Aws.Api.AwsCallLimiter limiter, bool print = true)
+        {
+            var sampler = new InFlightSampler(print);
+            sampler._loop = Task.Run(async () =>
+            {
+                while (!sampler._stop.IsCancellationRequested)
+                {
+                    sampler._samples.Add(limiter.InFlight);
+                    await Task.Delay(TimeSpan.FromMilliseconds(250), CancellationToken.None);
+                }
+            });
+            return sampler;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _loop;
+            _stop.Dispose();
+            if (_print)
+            {
+                Console.WriteLine($"calls in flight every 250 ms: {string.Join(' ', _samples)}");
+            }
+        }
     }
 
     /// <summary>When each phase of the run began.</summary>

@@ -27,10 +27,24 @@ public sealed class AwsCallLimiter(int maxConcurrentCalls)
     /// <summary>The total time slots have been held (for metrics and benchmarks: the time calls spent on the wire).</summary>
     public TimeSpan Held => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _heldTicks));
 
+    private int _peak;
+
+    /// <summary>The most slots held at once so far (for metrics, benchmarks and tests).</summary>
+    public int PeakInFlight => Volatile.Read(ref _peak);
+
     public async ValueTask<Slot> EnterAsync(CancellationToken cancellationToken)
     {
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _entered);
+        var inFlight = InFlight;
+        for (var peak = Volatile.Read(ref _peak); inFlight > peak; peak = Volatile.Read(ref _peak))
+        {
+            if (Interlocked.CompareExchange(ref _peak, inFlight, peak) == peak)
+            {
+                break;
+            }
+        }
+
         return new Slot(this, System.Diagnostics.Stopwatch.GetTimestamp());
     }
 
