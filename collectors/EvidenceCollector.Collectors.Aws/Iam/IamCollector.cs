@@ -94,9 +94,21 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
             ["GeneratedTime"] = answer.Body["GeneratedTime"]?.DeepClone(),
             ["ReportFormat"] = answer.Body["ReportFormat"]?.DeepClone(),
             ["collectedAt"] = AwsJson.Time(answer.AnsweredAt),
-            ["rows"] = CredentialReportCsv.Parse(csv),
+            ["rows"] = Rows(csv, answer.RequestId),
         };
         result.Records.Add(Record(AwsKinds.IamCredentialReport, AwsArn.AccountRoot(session.AccountId), Global, payload, "iam", answer.Endpoint, answer.RequestId, answer.AnsweredAt, AwsOperations.IamGenerateCredentialReport, AwsOperations.IamGetCredentialReport));
+    }
+
+    private static JsonArray Rows(string csv, string? requestId)
+    {
+        try
+        {
+            return CredentialReportCsv.Parse(csv);
+        }
+        catch (Formats.CsvFormatException e)
+        {
+            throw new AwsApiException(AwsOperations.IamGetCredentialReport, AwsApiException.MalformedResponse, "the credential report is not CSV: " + e.Message, null, requestId, e);
+        }
     }
 
     private async Task PasswordPolicyAsync(AwsSession session, AwsCallContext context, CollectionResult result, CancellationToken cancellationToken)
@@ -251,82 +263,39 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
         }, cancellationToken);
 }
 
-/// <summary>The credential report's CSV as JSON rows keyed by its header (values kept as text).</summary>
+/// <summary>The credential report's CSV (RFC 4180, read by <see cref="Formats.Csv"/>) as JSON rows keyed by its header (values kept as text).</summary>
 internal static class CredentialReportCsv
 {
+    /// <summary>The rows; a report that is not CSV at all throws <see cref="Formats.CsvFormatException"/>.</summary>
     public static JsonArray Parse(string csv)
     {
-        var lines = csv.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var rows = new JsonArray();
-        if (lines.Length == 0)
+        using var reader = new StringReader(csv);
+        string[]? header = null;
+        foreach (var (_, cells) in Formats.Csv.Read(reader))
         {
-            return rows;
-        }
-
-        var header = Split(lines[0]);
-        foreach (var line in lines.Skip(1))
-        {
-            var cells = Split(line);
-            var row = new JsonObject();
-            for (var i = 0; i < header.Count; i++)
+            if (header is null)
             {
-                row[header[i].Trim()] = i < cells.Count ? cells[i].Trim() : null;
+                header = cells;
+                continue;
+            }
+
+            var row = new JsonObject();
+            for (var i = 0; i < header.Length; i++)
+            {
+                row[header[i]] = i < cells.Length ? cells[i] : null;
             }
 
             // A row that does not line up with the header is kept as evidence but flagged: the checks
             // report it as an error rather than read shifted columns.
-            if (cells.Count != header.Count)
+            if (cells.Length != header.Length)
             {
-                row["malformed"] = $"expected {header.Count} cells, found {cells.Count}";
+                row["malformed"] = $"expected {header.Length} cells, found {cells.Length}";
             }
 
             rows.Add(row);
         }
 
         return rows;
-    }
-
-    /// <summary>RFC 4180 fields of one line (quoted fields may hold commas and doubled quotes).</summary>
-    internal static List<string> Split(string line)
-    {
-        var cells = new List<string>();
-        var cell = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    cell.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    cell.Append(c);
-                }
-            }
-            else if (c == '"' && cell.Length == 0)
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                cells.Add(cell.ToString());
-                cell.Clear();
-            }
-            else
-            {
-                cell.Append(c);
-            }
-        }
-
-        cells.Add(cell.ToString());
-        return cells;
     }
 }

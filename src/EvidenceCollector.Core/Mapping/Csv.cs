@@ -2,77 +2,31 @@ using System.Text;
 
 namespace EvidenceCollector.Mapping;
 
-/// <summary>A minimal RFC 4180 reader that keeps the 1-based line of each record (the header is line 1).</summary>
+/// <summary>Mapping files read as RFC 4180 CSV (<see cref="Formats.Csv"/>); a malformed record is a <c>file:line</c> error.</summary>
 internal static class Csv
 {
     public static IEnumerable<(int Line, string[] Fields)> Read(string path)
     {
         using var reader = new StreamReader(path, Encoding.UTF8);
-        var line = 0;
-        while (reader.ReadLine() is { } text)
+        using var records = Formats.Csv.Read(reader).GetEnumerator();
+        while (true)
         {
-            line++;
-            var start = line;
-            var fields = new List<string>();
-            var field = new StringBuilder();
-            var quoted = false;
-            var i = 0;
-            while (true)
+            bool more;
+            try
             {
-                if (i >= text.Length)
-                {
-                    if (quoted)
-                    {
-                        var next = reader.ReadLine() ?? throw new MappingFileException(path, start, "unterminated quoted field");
-                        line++;
-                        field.Append('\n');
-                        text = next;
-                        i = 0;
-                        continue;
-                    }
-
-                    fields.Add(field.ToString());
-                    break;
-                }
-
-                var c = text[i++];
-                if (quoted)
-                {
-                    if (c == '"' && i < text.Length && text[i] == '"')
-                    {
-                        field.Append('"');
-                        i++;
-                    }
-                    else if (c == '"')
-                    {
-                        quoted = false;
-                    }
-                    else
-                    {
-                        field.Append(c);
-                    }
-                }
-                else if (c == '"' && field.Length == 0)
-                {
-                    quoted = true;
-                }
-                else if (c == ',')
-                {
-                    fields.Add(field.ToString());
-                    field.Clear();
-                }
-                else
-                {
-                    field.Append(c);
-                }
+                more = records.MoveNext();
+            }
+            catch (Formats.CsvFormatException e)
+            {
+                throw new MappingFileException(path, e.Line, e.Reason);
             }
 
-            if (fields.Count == 1 && fields[0].Trim().Length == 0)
+            if (!more)
             {
-                continue;
+                yield break;
             }
 
-            yield return (start, fields.Select(f => f.Trim()).ToArray());
+            yield return records.Current;
         }
     }
 }
