@@ -134,6 +134,7 @@ internal sealed class EstateDispatcher
         }
 
         await WriteAsync(ctx, response!, malformed).ConfigureAwait(false);
+        _stats.AnsweredAfter(_time.GetElapsedTime(arrived));
     }
 
     /// <summary>The answer to a request: a throttle, an injected failure, or the service's own answer.</summary>

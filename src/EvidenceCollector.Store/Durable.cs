@@ -23,25 +23,8 @@ internal static partial class Durable
         File.Move(temp, path, overwrite: false);
     }
 
-    /// <summary>Writes a new file without forcing it to disk (the caller makes a batch durable with <see cref="SyncFileSystem"/>).</summary>
-    public static void WriteUnsynced(string path, ReadOnlySpan<byte> bytes)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
-        using var stream = new FileStream(path, options);
-        stream.Write(bytes);
-    }
-
-    /// <summary>True where <see cref="SyncFileSystem"/> is one system call (Linux syncfs).</summary>
-    public static bool CanSyncFileSystem => OperatingSystem.IsLinux();
-
-    /// <summary>
-    /// Linux syncfs(2): writes back every dirty page and inode of the file system holding
-    /// <paramref name="directory"/> and waits for it, one call for a whole batch of new files.
-    /// </summary>
-    public static void SyncFileSystem(string directory) => OnDirectory(directory, SyncFs, "syncfs");
-
-    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
-    private static partial int SyncFs(int fd);
+    /// <summary>fsync an open file: its data and the metadata needed to read it back are on disk when this returns.</summary>
+    public static void SyncFile(Microsoft.Win32.SafeHandles.SafeFileHandle handle) => RandomAccess.FlushToDisk(handle);
 
     /// <summary>fsync a directory (Linux / macOS); a no-op elsewhere.</summary>
     public static void SyncDirectory(string directory)

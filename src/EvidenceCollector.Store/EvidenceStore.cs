@@ -7,10 +7,10 @@ namespace EvidenceCollector.Store;
 
 /// <summary>
 /// The embedded evidence store: a data folder with a SQLite index (<c>index.db</c>: runs, targets,
-/// envelopes, findings, control status, manifests, key chain, heartbeat, Quartz tables) and
-/// content-addressed payloads under <c>objects/</c>. Readers only ever see sealed runs.
+/// envelopes, findings, control status, manifests, key chain, heartbeat, payload locations, Quartz tables)
+/// and content-addressed payloads in packs under <c>objects/packs/</c>. Readers only ever see sealed runs.
 /// </summary>
-public sealed partial class EvidenceStore : IDisposable
+public sealed partial class EvidenceStore : IDisposable, IObjectIndex
 {
     public const string IndexFile = "index.db";
     public const string MarkerFile = "store.json";
@@ -25,7 +25,7 @@ public sealed partial class EvidenceStore : IDisposable
         _db = db;
         ReadOnly = readOnly;
         Time = time;
-        Objects = new ObjectStore(System.IO.Path.Combine(path, "objects"));
+        Objects = new ObjectStore(System.IO.Path.Combine(path, "objects"), this);
     }
 
     public string Path { get; }
@@ -150,6 +150,8 @@ public sealed partial class EvidenceStore : IDisposable
               seq INTEGER PRIMARY KEY, key_id TEXT UNIQUE NOT NULL, public_key TEXT NOT NULL,
               effective_from INTEGER NOT NULL, record TEXT, signature TEXT);
             CREATE TABLE IF NOT EXISTS heartbeat(name TEXT PRIMARY KEY, at TEXT NOT NULL, detail TEXT);
+            CREATE TABLE IF NOT EXISTS objects(
+              hash TEXT PRIMARY KEY, pack TEXT NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL) WITHOUT ROWID;
             """);
     }
 
@@ -375,5 +377,56 @@ public sealed partial class EvidenceStore : IDisposable
 
     internal static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose()
+    {
+        Objects.Dispose();
+        _db.Dispose();
+    }
+
+    private bool _hasObjectIndex;
+
+    ObjectLocation? IObjectIndex.Locate(string hash)
+    {
+        lock (_gate)
+        {
+            // A store written before packs, opened read-only, has no objects table.
+            using var command = _db.CreateCommand();
+            if (!_hasObjectIndex)
+            {
+                command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='objects'";
+                _hasObjectIndex = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+                if (!_hasObjectIndex)
+                {
+                    return null;
+                }
+            }
+
+            command.CommandText = "SELECT pack, offset, length FROM objects WHERE hash=$hash";
+            command.Parameters.AddWithValue("$hash", hash);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? new ObjectLocation(reader.GetString(0), reader.GetInt64(1), reader.GetInt32(2)) : null;
+        }
+    }
+
+    void IObjectIndex.Record(IReadOnlyList<(string Hash, ObjectLocation Location)> batch) => WithTransaction((db, transaction) =>
+    {
+        using var command = db.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT OR IGNORE INTO objects(hash, pack, offset, length) VALUES($hash, $pack, $offset, $length)";
+        var hash = command.Parameters.Add("$hash", SqliteType.Text);
+        var pack = command.Parameters.Add("$pack", SqliteType.Text);
+        var offset = command.Parameters.Add("$offset", SqliteType.Integer);
+        var length = command.Parameters.Add("$length", SqliteType.Integer);
+        foreach (var (h, l) in batch)
+        {
+            hash.Value = h;
+            pack.Value = l.Pack;
+            offset.Value = l.Offset;
+            length.Value = l.Length;
+            command.ExecuteNonQuery();
+        }
+
+        _hasObjectIndex = true;
+        return batch.Count;
+    });
 }

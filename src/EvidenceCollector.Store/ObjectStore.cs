@@ -1,32 +1,68 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace EvidenceCollector.Store;
 
-/// <summary>
-/// Content-addressed evidence payloads: <c>objects/ab/cdef…</c> holds the canonical JSON whose SHA-256 is
-/// <c>abcdef…</c>. Written once, never overwritten; identical payloads are stored once. The only files in the
-/// store named by a hash. A file at its final name always holds its complete, durable content: on Linux new
-/// payloads are written to temp files in batches, made durable together by one <c>syncfs</c>, then renamed
-/// into place (group commit; elsewhere each file gets its own fsync before its rename). <see cref="Flush"/>
-/// ends a batch; the run writer flushes before reading evidence back and before sealing.
-/// </summary>
-public sealed class ObjectStore
+/// <summary>Where a payload's bytes are: a pack under <c>objects/packs/</c>, the offset of its first byte, its length.</summary>
+public readonly record struct ObjectLocation(string Pack, long Offset, int Length);
+
+/// <summary>The index's table of payload locations (<c>objects</c> in <c>index.db</c>).</summary>
+internal interface IObjectIndex
 {
-    /// <summary>New payloads per batch (one syncfs each).</summary>
+    ObjectLocation? Locate(string hash);
+
+    /// <summary>Records a batch of locations in one transaction; a hash already recorded keeps its first location.</summary>
+    void Record(IReadOnlyList<(string Hash, ObjectLocation Location)> batch);
+}
+
+/// <summary>
+/// Content-addressed evidence payloads: the canonical JSON whose SHA-256 is the payload's hash, written once,
+/// never overwritten, stored once however many runs return it.
+/// <para>
+/// New payloads are appended to a pack, <c>objects/packs/&lt;id&gt;.pack</c>, one per writing process (a new
+/// one past 256 MiB). Each record is self-describing — a header line <c>EVP1 &lt;sha256&gt; &lt;length&gt;</c>,
+/// the payload's bytes, a line feed — so a pack can be read, and re-indexed, without the index. The index's
+/// <c>objects</c> table maps a hash to (pack, offset, length). Group commit: a batch of up to 256 appended
+/// payloads is made durable by one fsync of its pack, and only then are their locations committed to the
+/// index, so a location in the index always points at complete, durable bytes. A crash leaves at most an
+/// unindexed tail in a pack, which nothing reads. <see cref="Flush"/> ends a batch; the run writer flushes
+/// before reading evidence back and before sealing.
+/// </para>
+/// <para>
+/// Stores written before packs keep their payloads as loose files, <c>objects/ab/cdef…</c>: they are still
+/// read, verified and deduplicated against.
+/// </para>
+/// </summary>
+public sealed class ObjectStore : IDisposable
+{
+    /// <summary>New payloads per batch (one fsync of the pack and one index transaction each).</summary>
     private const int BatchSize = 256;
 
-    private readonly string _root;
-    private readonly string _temp;
-    private readonly ConcurrentDictionary<string, byte> _dirtyDirectories = new(StringComparer.Ordinal);
-    private readonly object _gate = new();
-    private readonly object _flushGate = new();
-    private List<(string Temp, string Path, string Hash)> _pending = [];
-    private readonly HashSet<string> _pendingHashes = new(StringComparer.Ordinal);
+    /// <summary>A pack past this size is closed and a new one started.</summary>
+    private const long PackLimit = 256L << 20;
 
-    public ObjectStore(string root)
+    private readonly string _root;
+    private readonly string _packs;
+    private readonly IObjectIndex _index;
+    private readonly bool _hasLoose;
+    private readonly Lock _gate = new();
+    private readonly Lock _flushGate = new();
+    private readonly Dictionary<string, ObjectLocation> _pendingByHash = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SafeFileHandle> _readers = new(StringComparer.Ordinal);
+    private List<(string Hash, ObjectLocation Location)> _pending = [];
+    private List<Pack> _unsynced = [];
+    private Pack? _current;
+    private bool _disposed;
+
+    internal ObjectStore(string root, IObjectIndex index)
     {
         _root = root;
-        _temp = Path.Combine(root, "tmp");
+        _packs = Path.Combine(root, "packs");
+        _index = index;
+        _hasLoose = Directory.Exists(root) && Directory.EnumerateDirectories(root).Any(d => IsLooseDirectory(Path.GetFileName(d)));
     }
 
     public string Root => _root;
@@ -34,72 +70,87 @@ public sealed class ObjectStore
     public void EnsureCreated()
     {
         Directory.CreateDirectory(_root);
-        Directory.CreateDirectory(_temp);
+        Directory.CreateDirectory(_packs);
     }
 
-    public string PathOf(string hash) => Path.Combine(_root, hash[..2], hash[2..]);
+    /// <summary>The path of a pack, relative to the store's folder (for messages).</summary>
+    public static string PackPath(string pack) => Path.Combine("objects", "packs", pack);
 
-    public bool Exists(string hash) => File.Exists(PathOf(hash));
+    /// <summary>The file of a payload stored loose (stores written before packs).</summary>
+    public string LoosePathOf(string hash) => Path.Combine(_root, hash[..2], hash[2..]);
+
+    public bool Exists(string hash) => Locate(hash) is not null || (_hasLoose && File.Exists(LoosePathOf(hash)));
+
+    /// <summary>Where the payload is: pending in the current batch or recorded in the index; null when loose or absent.</summary>
+    public ObjectLocation? Locate(string hash)
+    {
+        lock (_gate)
+        {
+            if (_pendingByHash.TryGetValue(hash, out var pending))
+            {
+                return pending;
+            }
+        }
+
+        return _index.Locate(hash);
+    }
 
     /// <summary>Stores the bytes under their hash (already computed by the caller). Returns false when already present.</summary>
     public bool Put(string hash, ReadOnlySpan<byte> canonicalBytes)
     {
-        var path = PathOf(hash);
-        if (File.Exists(path))
+        if (Exists(hash))
         {
             return false;
         }
 
-        if (!Durable.CanSyncFileSystem)
-        {
-            return PutDurably(hash, path, canonicalBytes);
-        }
-
-        lock (_gate)
-        {
-            if (!_pendingHashes.Add(hash))
-            {
-                return false;
-            }
-        }
-
-        var temp = Path.Combine(_temp, $"{Guid.NewGuid():N}.tmp");
+        var header = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"EVP1 {hash} {canonicalBytes.Length}\n"));
+        var length = header.Length + canonicalBytes.Length + 1;
+        var record = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            Durable.WriteUnsynced(temp, canonicalBytes);
-        }
-        catch
-        {
+            header.CopyTo(record, 0);
+            canonicalBytes.CopyTo(record.AsSpan(header.Length));
+            record[length - 1] = (byte)'\n';
+            bool full;
             lock (_gate)
             {
-                _pendingHashes.Remove(hash);
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_pendingByHash.ContainsKey(hash))
+                {
+                    return false;
+                }
+
+                var pack = CurrentPack();
+                RandomAccess.Write(pack.Handle, record.AsSpan(0, length), pack.Length);
+                var location = new ObjectLocation(pack.Name, pack.Length + header.Length, canonicalBytes.Length);
+                pack.Length += length;
+                _pendingByHash[hash] = location;
+                _pending.Add((hash, location));
+                full = _pending.Count >= BatchSize;
             }
 
-            throw;
-        }
+            if (full)
+            {
+                Flush();
+            }
 
-        bool full;
-        lock (_gate)
+            return true;
+        }
+        finally
         {
-            _pending.Add((temp, path, hash));
-            full = _pending.Count >= BatchSize;
+            ArrayPool<byte>.Shared.Return(record);
         }
-
-        if (full)
-        {
-            Flush();
-        }
-
-        return true;
     }
 
-    /// <summary>Makes every payload written so far durable and puts it under its final name.</summary>
+    /// <summary>Makes every payload appended so far durable (fsync of its pack), then records their locations in the index.</summary>
     public void Flush()
     {
-        // One flush at a time: a batch is synced before any of its files is renamed.
+        // One flush at a time: a batch's pack is synced before any of its locations is recorded.
         lock (_flushGate)
         {
-            List<(string Temp, string Path, string Hash)> batch;
+            List<(string Hash, ObjectLocation Location)> batch;
+            List<Pack> packs;
+            Pack? current;
             lock (_gate)
             {
                 if (_pending.Count == 0)
@@ -109,66 +160,151 @@ public sealed class ObjectStore
 
                 batch = _pending;
                 _pending = [];
+                packs = _unsynced;
+                current = _current;
+                _unsynced = current is null ? [] : [current];
             }
 
-            Durable.SyncFileSystem(_temp);
-            foreach (var (temp, path, hash) in batch)
+            foreach (var pack in packs)
             {
-                var directory = System.IO.Path.GetDirectoryName(path)!;
-                Directory.CreateDirectory(directory);
-                try
+                Durable.SyncFile(pack.Handle);
+                if (!ReferenceEquals(pack, current))
                 {
-                    File.Move(temp, path, overwrite: false);
+                    // Replaced before this batch was taken: nothing appends to it any more.
+                    pack.Handle.Dispose();
                 }
-                catch (IOException) when (File.Exists(path))
-                {
-                    // Another process stored the same content first: content-addressed, so the same bytes.
-                    File.Delete(temp);
-                }
-
-                _dirtyDirectories.TryAdd(directory, 0);
             }
 
+            _index.Record(batch);
             lock (_gate)
             {
-                foreach (var (_, _, hash) in batch)
+                foreach (var (hash, _) in batch)
                 {
-                    _pendingHashes.Remove(hash);
+                    _pendingByHash.Remove(hash);
                 }
             }
         }
     }
 
-    private bool PutDurably(string hash, string path, ReadOnlySpan<byte> canonicalBytes)
+    /// <summary>The payload's bytes; a <see cref="FileNotFoundException"/> when it is not stored.</summary>
+    public byte[] Read(string hash) =>
+        TryRead(hash, out var bytes, out var problem) ? bytes : throw new FileNotFoundException($"evidence {hash}: {problem}");
+
+    /// <summary>Reads the payload's bytes, or says why it cannot (missing, its pack missing or cut short).</summary>
+    public bool TryRead(string hash, out byte[] bytes, out string problem)
     {
-        var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        try
+        bytes = [];
+        if (Locate(hash) is { } location)
         {
-            Durable.WriteNew(path, canonicalBytes, _temp);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // Another writer stored the same content first: content-addressed, so it is the same bytes.
-            return false;
+            var path = Path.Combine(_packs, location.Pack);
+            SafeFileHandle handle;
+            try
+            {
+                handle = _readers.GetOrAdd(location.Pack, _ => File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+            }
+            catch (FileNotFoundException)
+            {
+                problem = $"its pack {PackPath(location.Pack)} is missing";
+                return false;
+            }
+
+            bytes = new byte[location.Length];
+            var read = 0;
+            while (read < bytes.Length)
+            {
+                var n = RandomAccess.Read(handle, bytes.AsSpan(read), location.Offset + read);
+                if (n == 0)
+                {
+                    problem = $"{PackPath(location.Pack)} ends at byte {location.Offset + read}, before the payload's end (offset {location.Offset}, length {location.Length})";
+                    bytes = [];
+                    return false;
+                }
+
+                read += n;
+            }
+
+            problem = "";
+            return true;
         }
 
-        _dirtyDirectories.TryAdd(directory, 0);
-        return true;
+        var loose = LoosePathOf(hash);
+        if (_hasLoose && File.Exists(loose))
+        {
+            bytes = File.ReadAllBytes(loose);
+            problem = "";
+            return true;
+        }
+
+        problem = "it is missing (no location in the index's objects table, no loose file)";
+        return false;
     }
 
-    public byte[] Read(string hash) => File.ReadAllBytes(PathOf(hash));
+    /// <summary>Where a payload is, for messages: its pack and offset, or its loose file.</summary>
+    public string Describe(string hash) => Locate(hash) is { } l
+        ? $"{PackPath(l.Pack)} at offset {l.Offset}"
+        : Path.GetRelativePath(Path.GetDirectoryName(_root)!, LoosePathOf(hash));
 
-    /// <summary>Flushes the batch, then makes the renames of every object written since the last call durable.</summary>
+    /// <summary>Flushes the batch and makes the packs folder's entries durable (before a seal).</summary>
     public void SyncDirectories()
     {
         Flush();
-        foreach (var directory in _dirtyDirectories.Keys.ToList())
+        if (Directory.Exists(_packs))
         {
-            Durable.SyncDirectory(directory);
-            _dirtyDirectories.TryRemove(directory, out _);
+            Durable.SyncDirectory(_packs);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _current?.Handle.Dispose();
+            foreach (var pack in _unsynced)
+            {
+                pack.Handle.Dispose();
+            }
+
+            foreach (var reader in _readers.Values)
+            {
+                reader.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The pack this process appends to (under <see cref="_gate"/>): created on first use, replaced past the limit.</summary>
+    private Pack CurrentPack()
+    {
+        if (_current is { } current && current.Length < PackLimit)
+        {
+            return current;
         }
 
-        Durable.SyncDirectory(_root);
+        Directory.CreateDirectory(_packs);
+        var name = $"{Guid.NewGuid():N}.pack";
+        var handle = File.OpenHandle(Path.Combine(_packs, name), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
+        // The new name must survive a crash before any location in it is recorded.
+        Durable.SyncDirectory(_packs);
+        _current = new Pack(name, handle);
+        if (!_unsynced.Contains(_current))
+        {
+            _unsynced.Add(_current);
+        }
+
+        return _current;
+    }
+
+    private static bool IsLooseDirectory(string name) => name.Length == 2 && name.All(char.IsAsciiHexDigitLower);
+
+    private sealed class Pack(string name, SafeFileHandle handle)
+    {
+        public string Name { get; } = name;
+        public SafeFileHandle Handle { get; } = handle;
+        public long Length { get; set; }
     }
 }

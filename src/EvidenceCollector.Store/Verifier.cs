@@ -60,6 +60,7 @@ public static class Verifier
             }
         }
 
+        var packed = VerifyPacks(store, counts);
         string? previousHash = null;
         var verifiedObjects = new HashSet<string>(StringComparer.Ordinal);
         long expectedSeq = 0;
@@ -115,7 +116,7 @@ public static class Verifier
             {
                 if (verifiedObjects.Add(hash))
                 {
-                    VerifyObject(store, run.Id, hash);
+                    VerifyObject(store, run.Id, hash, packed);
                     counts.EvidenceFiles++;
                 }
             }
@@ -222,20 +223,159 @@ public static class Verifier
         counts.Envelopes += envelopes.Count;
     }
 
-    private static void VerifyObject(EvidenceStore store, string runId, string hash)
+    /// <summary>
+    /// A payload of a sealed run: in a pack, its location must be a record the pack scan verified; loose (a store
+    /// written before packs), its file is re-hashed.
+    /// </summary>
+    private static void VerifyObject(EvidenceStore store, string runId, string hash, HashSet<string> packed)
     {
-        var path = store.Objects.PathOf(hash);
-        var relative = Path.GetRelativePath(store.Path, path);
-        if (!File.Exists(path))
+        if (packed.Contains(hash))
         {
-            throw new IntegrityException($"run {runId}: evidence file {relative} is missing (expected sha256 {hash})");
+            return;
         }
 
-        var actual = Jcs.Sha256Hex(File.ReadAllBytes(path));
+        if (store.Objects.Locate(hash) is { } location)
+        {
+            throw new IntegrityException($"run {runId}: evidence {hash} is indexed at {ObjectStore.PackPath(location.Pack)} offset {location.Offset}, which the pack scan did not verify");
+        }
+
+        if (!store.Objects.TryRead(hash, out var bytes, out var problem))
+        {
+            throw new IntegrityException($"run {runId}: evidence {hash} cannot be read: {problem}");
+        }
+
+        var actual = Jcs.Sha256Hex(bytes);
         if (actual != hash)
         {
-            throw new IntegrityException($"run {runId}: evidence file {relative}: expected sha256 {hash}, actual {actual}");
+            throw new IntegrityException($"run {runId}: evidence in {store.Objects.Describe(hash)}: expected sha256 {hash}, actual {actual}");
         }
+    }
+
+    /// <summary>
+    /// Reads every pack from its first byte to the end of its last indexed record: each record's header must
+    /// parse, its bytes must hash to the header's sha256 and end with a line feed, and every index row must
+    /// point at such a record of the same hash and length. Only an unindexed tail (a write a crash
+    /// interrupted) is not read. Returns the hashes verified this way.
+    /// </summary>
+    private static HashSet<string> VerifyPacks(EvidenceStore store, Counts counts)
+    {
+        var verified = new HashSet<string>(StringComparer.Ordinal);
+        var hasIndex = store.Query("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='objects'", r => r.GetInt64(0)).Single() > 0;
+        if (!hasIndex)
+        {
+            return verified;
+        }
+
+        var packs = store.Query("SELECT DISTINCT pack FROM objects ORDER BY pack", r => r.GetString(0));
+        foreach (var pack in packs)
+        {
+            var rows = store.Query("SELECT hash, offset, length FROM objects WHERE pack=$pack ORDER BY offset", r => (Hash: r.GetString(0), Offset: r.GetInt64(1), Length: r.GetInt64(2)), ("$pack", pack));
+            var end = rows.Max(r => r.Offset + r.Length + 1);
+            var records = ScanPack(store, pack, end);
+            foreach (var row in rows)
+            {
+                if (!records.TryGetValue(row.Offset, out var record))
+                {
+                    throw new IntegrityException($"{ObjectStore.PackPath(pack)}: the index locates evidence {row.Hash} at offset {row.Offset}, where no record begins (index row edited)");
+                }
+
+                if (record.Hash != row.Hash || record.Length != row.Length)
+                {
+                    throw new IntegrityException($"{ObjectStore.PackPath(pack)}: the index locates evidence {row.Hash} ({row.Length} bytes) at offset {row.Offset}, where the record is {record.Hash} ({record.Length} bytes) (index row edited)");
+                }
+
+                verified.Add(row.Hash);
+            }
+
+            counts.Packs++;
+        }
+
+        return verified;
+    }
+
+    private static Dictionary<long, (string Hash, long Length)> ScanPack(EvidenceStore store, string pack, long end)
+    {
+        var relative = ObjectStore.PackPath(pack);
+        var path = Path.Combine(store.Path, relative);
+        if (!File.Exists(path))
+        {
+            throw new IntegrityException($"{relative} is missing (the index locates evidence in it)");
+        }
+
+        var records = new Dictionary<long, (string, long)>();
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 20);
+        if (stream.Length < end)
+        {
+            throw new IntegrityException($"{relative} is {stream.Length} bytes, shorter than its indexed records ({end} bytes): truncated");
+        }
+
+        var buffer = new byte[1 << 16];
+        long position = 0;
+        while (position < end)
+        {
+            var (hash, length, headerLength) = ReadHeader(stream, relative, position);
+            var start = position + headerLength;
+            using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            for (var left = length; left > 0;)
+            {
+                var n = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+                if (n == 0)
+                {
+                    throw new IntegrityException($"{relative}: the record at offset {position} ({hash}) is cut short");
+                }
+
+                sha.AppendData(buffer, 0, n);
+                left -= n;
+            }
+
+            var actual = Convert.ToHexStringLower(sha.GetHashAndReset());
+            if (actual != hash)
+            {
+                throw new IntegrityException($"{relative}: evidence at offset {start}: expected sha256 {hash}, actual {actual}");
+            }
+
+            if (stream.ReadByte() != '\n')
+            {
+                throw new IntegrityException($"{relative}: the record at offset {position} ({hash}) does not end with a line feed (the pack was altered)");
+            }
+
+            records[start] = (hash, length);
+            position = start + length + 1;
+        }
+
+        return records;
+    }
+
+    /// <summary>Reads a record header, <c>EVP1 &lt;64 hex&gt; &lt;length&gt;\n</c>, at the stream's position.</summary>
+    private static (string Hash, long Length, int HeaderLength) ReadHeader(Stream stream, string relative, long position)
+    {
+        Span<byte> header = stackalloc byte[96];
+        var count = 0;
+        while (true)
+        {
+            var b = stream.ReadByte();
+            if (b < 0 || count == header.Length)
+            {
+                throw new IntegrityException($"{relative}: no record header at offset {position} (the pack was altered)");
+            }
+
+            if (b == '\n')
+            {
+                break;
+            }
+
+            header[count++] = (byte)b;
+        }
+
+        var text = Encoding.ASCII.GetString(header[..count]);
+        var parts = text.Split(' ');
+        if (parts.Length != 3 || parts[0] != "EVP1" || parts[1].Length != 64 || !parts[1].All(char.IsAsciiHexDigitLower)
+            || !long.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length))
+        {
+            throw new IntegrityException($"{relative}: no record header at offset {position} (the pack was altered)");
+        }
+
+        return (parts[1], length, count + 1);
     }
 
     /// <summary>Rebuilds the manifest from the index rows and compares it with the signed one, naming the first difference.</summary>
@@ -285,6 +425,8 @@ public static class Verifier
         public int SealedRuns { get; set; }
 
         public int EvidenceFiles { get; set; }
+
+        public int Packs { get; set; }
 
         public int Findings { get; set; }
 

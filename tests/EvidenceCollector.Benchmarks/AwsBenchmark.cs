@@ -228,10 +228,22 @@ internal static class AwsBenchmark
         var watch = Stopwatch.StartNew();
         phases?.Start();
         var limiter = services.GetRequiredService<EvidenceCollector.Collectors.Aws.Api.AwsCallLimiter>();
+        var exceptions = 0L;
+        EventHandler<System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs> count = (_, _) => Interlocked.Increment(ref exceptions);
+        AppDomain.CurrentDomain.FirstChanceException += count;
+        var (gc0, gc1, gc2, paused, cpu) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), Process.GetCurrentProcess().TotalProcessorTime);
         RunOutcome outcome;
         await using (var inFlight = InFlightSampler.Start(limiter, print: phases is not null))
         {
             outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", scope), phases, CancellationToken.None);
+        }
+
+        AppDomain.CurrentDomain.FirstChanceException -= count;
+        if (phases is not null)
+        {
+            Console.WriteLine($"  process: {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s CPU (collector and in-process estate); GCs gen0/1/2 {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s; {exceptions} first-chance exceptions");
+            var api = phases.Until("evaluating");
+            Console.WriteLine($"  per call: {limiter.Held.TotalMilliseconds / limiter.Entered:F1} ms holding a slot (client, first byte out to last byte in), {server.Stats.AnsweredTime.TotalMilliseconds / server.Stats.Answered:F1} ms from arrival to answer written (estate; nominal {Latency} ms); slots busy {limiter.Held / (api * concurrency):P0} of plan + collect + store");
         }
 
         return (watch.Elapsed, outcome);

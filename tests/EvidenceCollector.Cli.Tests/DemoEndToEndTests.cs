@@ -66,7 +66,7 @@ public sealed class DemoEndToEndTests : IDisposable
         Assert.Equal(0, (await Cli.RunAsync("demo", "--data", Data)).Code);
         Assert.Equal(0, (await Cli.RunAsync("verify", "--data", Data)).Code);
 
-        var victim = Directory.EnumerateFiles(Path.Combine(Data, "objects"), "*", SearchOption.AllDirectories).First(f => !f.Contains($"objects{Path.DirectorySeparatorChar}tmp", StringComparison.Ordinal));
+        var victim = Directory.EnumerateFiles(Path.Combine(Data, "objects", "packs")).First();
         var bytes = File.ReadAllBytes(victim);
         bytes[bytes.Length / 2] ^= 1;
         File.WriteAllBytes(victim, bytes);

@@ -14,56 +14,76 @@ public sealed class EvidenceStoreTests : IDisposable
         using var store = _kit.Open();
         _kit.SealRun(store, resources: 3);
         _kit.SealRun(store, resources: 3);
-        Assert.Equal(3, _kit.ObjectFiles().Count());
+        Assert.Equal(3, _kit.ObjectRows().Count);
         Assert.True(_kit.Verify().Ok);
     }
 
     [Fact]
-    public void ObjectStore_GroupCommit_NoFinalNameBeforeTheBatchIsDurableAndEveryPayloadAfterFlush()
+    public void ObjectStore_GroupCommit_NoLocationIndexedBeforeTheBatchIsDurableAndEveryPayloadAfterFlush()
     {
-        var root = Path.Combine(Directory.CreateTempSubdirectory("ec-objects-").FullName, "objects");
-        try
+        using var store = _kit.Open();
+        var objects = store.Objects;
+        var payloads = Enumerable.Range(0, 300).Select(i => System.Text.Encoding.UTF8.GetBytes($"{{\"n\":{i}}}")).ToList();
+        var hashes = payloads.Select(p => EvidenceCollector.Canonical.Jcs.Sha256Hex(p)).ToList();
+
+        // 300 new payloads: the first batch of 256 is synced and indexed as it fills; the rest waits for Flush.
+        for (var i = 0; i < payloads.Count; i++)
         {
-            var objects = new ObjectStore(root);
-            objects.EnsureCreated();
-            var payloads = Enumerable.Range(0, 300).Select(i => System.Text.Encoding.UTF8.GetBytes($"{{\"n\":{i}}}")).ToList();
-            var hashes = payloads.Select(p => EvidenceCollector.Canonical.Jcs.Sha256Hex(p)).ToList();
-
-            // 300 new payloads: the first batch of 256 is synced and renamed as it fills; the rest waits for Flush.
-            for (var i = 0; i < payloads.Count; i++)
-            {
-                Assert.True(objects.Put(hashes[i], payloads[i]));
-            }
-
-            Assert.False(objects.Put(hashes[299], payloads[299]), "a payload pending in the batch is stored once");
-            Assert.All(hashes.Take(256), h => Assert.True(objects.Exists(h)));
-            Assert.All(hashes.Skip(256), h => Assert.False(objects.Exists(h), "a final name only after the batch is durable"));
-
-            objects.Flush();
-
-            for (var i = 0; i < payloads.Count; i++)
-            {
-                Assert.Equal(payloads[i], objects.Read(hashes[i]));
-            }
-
-            Assert.False(objects.Put(hashes[0], payloads[0]));
-            Assert.Empty(Directory.EnumerateFiles(Path.Combine(root, "tmp")));
+            Assert.True(objects.Put(hashes[i], payloads[i]));
         }
-        finally
+
+        Assert.False(objects.Put(hashes[299], payloads[299]), "a payload pending in the batch is stored once");
+        Assert.Equal(hashes.Take(256).Order(StringComparer.Ordinal), _kit.ObjectRows().Select(r => r.Hash).Order(StringComparer.Ordinal));
+        Assert.Equal(payloads[299], objects.Read(hashes[299]));
+
+        objects.Flush();
+
+        Assert.Equal(300, _kit.ObjectRows().Count);
+        for (var i = 0; i < payloads.Count; i++)
         {
-            Directory.Delete(Path.GetDirectoryName(root)!, recursive: true);
+            Assert.Equal(payloads[i], objects.Read(hashes[i]));
         }
+
+        Assert.False(objects.Put(hashes[0], payloads[0]));
+        Assert.Single(Directory.EnumerateFiles(Path.Combine(_kit.Data, "objects", "packs")));
     }
 
     [Fact]
-    public void ObjectFile_NameIsSha256OfItsCanonicalBytes()
+    public void Pack_RecordsAreSelfDescribing_HeaderHashIsSha256OfTheCanonicalBytes()
     {
-        using var store = _kit.Open();
-        _kit.SealRun(store, resources: 1);
-        var file = _kit.ObjectFiles().Single();
-        var name = Path.GetFileName(Path.GetDirectoryName(file)) + Path.GetFileName(file);
-        Assert.Equal(name, EvidenceCollector.Canonical.Jcs.Sha256Hex(File.ReadAllBytes(file)));
-        Assert.Equal("{\"Encrypted\":true,\"Name\":\"w0\",\"Size\":1024}", File.ReadAllText(file));
+        using (var store = _kit.Open())
+        {
+            _kit.SealRun(store, resources: 1);
+        }
+
+        var row = Assert.Single(_kit.ObjectRows());
+        var pack = File.ReadAllBytes(_kit.PackFile(row.Pack));
+        var text = System.Text.Encoding.UTF8.GetString(pack);
+        const string payload = "{\"Encrypted\":true,\"Name\":\"w0\",\"Size\":1024}";
+        Assert.Equal($"EVP1 {row.Hash} {payload.Length}\n{payload}\n", text);
+        Assert.Equal(row.Hash, EvidenceCollector.Canonical.Jcs.Sha256Hex(System.Text.Encoding.UTF8.GetBytes(payload)));
+        Assert.Equal(text.IndexOf('{', StringComparison.Ordinal), row.Offset);
+        Assert.Equal(payload.Length, row.Length);
+    }
+
+    [Fact]
+    public void Reopened_StoreAppendsToANewPack_AndStillDeduplicates()
+    {
+        using (var store = _kit.Open())
+        {
+            _kit.SealRun(store, resources: 2);
+        }
+
+        using (var store = _kit.Open())
+        {
+            _kit.SealRun(store, resources: 2);
+            _kit.SealRun(store, resources: 3, salt: "b");
+        }
+
+        var rows = _kit.ObjectRows();
+        Assert.Equal(5, rows.Count);
+        Assert.Equal(2, rows.Select(r => r.Pack).Distinct().Count());
+        Assert.True(_kit.Verify().Ok);
     }
 
     [Fact]
@@ -118,11 +138,52 @@ public sealed class EvidenceStoreTests : IDisposable
     }
 
     [Fact]
-    public void Verify_TemporaryFilesAndRunningRun_StillPasses()
+    public void LooseObjects_OfAStoreWrittenBeforePacks_AreVerifiedReadAndDeduplicated()
+    {
+        using (var store = _kit.Open())
+        {
+            _kit.SealRun(store, resources: 2);
+        }
+
+        // Turn the store into what the loose layout wrote: objects/ab/cdef…, no objects table.
+        var rows = _kit.ObjectRows();
+        foreach (var row in rows)
+        {
+            var bytes = File.ReadAllBytes(_kit.PackFile(row.Pack)).AsSpan((int)row.Offset, (int)row.Length).ToArray();
+            Directory.CreateDirectory(Path.Combine(_kit.Data, "objects", row.Hash[..2]));
+            File.WriteAllBytes(Path.Combine(_kit.Data, "objects", row.Hash[..2], row.Hash[2..]), bytes);
+        }
+
+        _kit.Sql("DROP TABLE objects");
+        Directory.Delete(Path.Combine(_kit.Data, "objects", "packs"), recursive: true);
+        Assert.True(_kit.Verify().Ok);
+
+        using (var store = _kit.Open())
+        {
+            var w0 = System.Text.Encoding.UTF8.GetBytes("{\"Encrypted\":true,\"Name\":\"w0\",\"Size\":1024}");
+            Assert.Equal(w0, store.Objects.Read(EvidenceCollector.Canonical.Jcs.Sha256Hex(w0)));
+            _kit.SealRun(store, resources: 3);
+        }
+
+        Assert.Equal("w2", System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(_kit.PackFile(Assert.Single(_kit.ObjectRows()).Pack)).AsSpan((int)_kit.ObjectRows()[0].Offset, (int)_kit.ObjectRows()[0].Length).ToArray()).RootElement.GetProperty("Name").GetString());
+        Assert.True(_kit.Verify().Ok);
+
+        var loose = Path.Combine(_kit.Data, "objects", rows[0].Hash[..2], rows[0].Hash[2..]);
+        var tampered = File.ReadAllBytes(loose);
+        tampered[tampered.Length / 2] ^= 1;
+        File.WriteAllBytes(loose, tampered);
+        var report = _kit.Verify();
+        Assert.False(report.Ok);
+        Assert.Contains($"objects{Path.DirectorySeparatorChar}{rows[0].Hash[..2]}{Path.DirectorySeparatorChar}{rows[0].Hash[2..]}: expected sha256 {rows[0].Hash}", report.Problem);
+    }
+
+    [Fact]
+    public void Verify_UnindexedPackTailAndRunningRun_StillPasses()
     {
         using var store = _kit.Open();
         _kit.SealRun(store);
-        File.WriteAllText(Path.Combine(_kit.Data, "objects", "tmp", "deadbeef.tmp"), "half-written");
+        // A crash in the middle of an append leaves bytes past the last indexed record: nothing reads them.
+        File.AppendAllText(_kit.PackFile(_kit.ObjectRows()[0].Pack), "EVP1 deadbeef half-writ");
         using var writer = store.BeginRun(new RunStart(RunTrigger.OnDemand, "tester", RunScope.All, "t", "c"));
         Assert.True(_kit.Verify().Ok);
     }

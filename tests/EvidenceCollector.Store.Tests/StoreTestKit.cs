@@ -80,8 +80,24 @@ internal sealed class StoreTestKit : IDisposable
         return Verifier.Verify(store, trusted);
     }
 
-    public IEnumerable<string> ObjectFiles() =>
-        Directory.EnumerateFiles(Path.Combine(Data, "objects"), "*", SearchOption.AllDirectories).Where(f => !f.Contains(Path.Combine("objects", "tmp"), StringComparison.Ordinal));
+    /// <summary>The payload locations the index holds: (hash, pack, offset, length), in pack order.</summary>
+    public List<(string Hash, string Pack, long Offset, long Length)> ObjectRows()
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(Data, EvidenceStore.IndexFile)};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT hash, pack, offset, length FROM objects ORDER BY pack, offset";
+        using var reader = command.ExecuteReader();
+        var rows = new List<(string, string, long, long)>();
+        while (reader.Read())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3)));
+        }
+
+        return rows;
+    }
+
+    public string PackFile(string pack) => Path.Combine(Data, "objects", "packs", pack);
 
     public void Dispose()
     {

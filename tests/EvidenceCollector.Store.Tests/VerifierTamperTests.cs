@@ -33,28 +33,69 @@ public sealed class VerifierTamperTests : IDisposable
     }
 
     [Fact]
-    public void Verify_FlippedByteInEvidenceFile_NamesFileAndHashes()
+    public void Verify_FlippedByteInEvidence_NamesPackOffsetAndHashes()
     {
-        var victim = _kit.ObjectFiles().First();
-        var bytes = File.ReadAllBytes(victim);
-        bytes[bytes.Length / 2] ^= 1;
-        File.WriteAllBytes(victim, bytes);
+        var row = _kit.ObjectRows()[0];
+        var path = _kit.PackFile(row.Pack);
+        var bytes = File.ReadAllBytes(path);
+        bytes[row.Offset + (row.Length / 2)] ^= 1;
+        File.WriteAllBytes(path, bytes);
         var report = _kit.Verify();
         Assert.False(report.Ok);
-        var name = Path.GetFileName(victim);
-        Assert.Contains($"evidence file objects{Path.DirectorySeparatorChar}{Path.GetFileName(Path.GetDirectoryName(victim))}{Path.DirectorySeparatorChar}{name}: expected sha256", report.Problem);
-        Assert.Contains("actual", report.Problem);
+        Assert.Contains($"objects{Path.DirectorySeparatorChar}packs{Path.DirectorySeparatorChar}{row.Pack}: evidence at offset {row.Offset}: expected sha256 {row.Hash}, actual", report.Problem);
     }
 
     [Fact]
-    public void Verify_DeletedEvidenceFile_ReportsMissing()
+    public void Verify_AnyFlippedByteInAPack_IsCaught()
     {
-        var victim = _kit.ObjectFiles().Last();
-        File.Delete(victim);
+        // Headers and separators count too: every byte of the first two records (header, payload, line feed).
+        var row = _kit.ObjectRows()[0];
+        var path = _kit.PackFile(row.Pack);
+        var original = File.ReadAllBytes(path);
+        var second = _kit.ObjectRows().Where(r => r.Pack == row.Pack).OrderBy(r => r.Offset).ElementAt(1);
+        for (var i = 0; i < second.Offset + second.Length + 1; i++)
+        {
+            var bytes = (byte[])original.Clone();
+            bytes[i] ^= 1;
+            File.WriteAllBytes(path, bytes);
+            Assert.False(_kit.Verify().Ok, $"a flipped byte at offset {i} went unnoticed");
+        }
+
+        File.WriteAllBytes(path, original);
+        Assert.True(_kit.Verify().Ok);
+    }
+
+    [Fact]
+    public void Verify_DeletedPack_ReportsMissing()
+    {
+        var row = _kit.ObjectRows()[^1];
+        File.Delete(_kit.PackFile(row.Pack));
         var report = _kit.Verify();
         Assert.False(report.Ok);
         Assert.Contains("is missing", report.Problem);
-        Assert.Contains(Path.GetFileName(victim), report.Problem);
+        Assert.Contains(row.Pack, report.Problem);
+    }
+
+    [Fact]
+    public void Verify_DeletedLocationRow_ReportsMissingEvidence()
+    {
+        var row = _kit.ObjectRows()[^1];
+        _kit.Sql($"DELETE FROM objects WHERE hash='{row.Hash}'");
+        var report = _kit.Verify();
+        Assert.False(report.Ok);
+        Assert.Contains($"evidence {row.Hash} cannot be read", report.Problem);
+    }
+
+    [Fact]
+    public void Verify_LocationRowPointedAtOtherEvidence_NamesBoth()
+    {
+        var rows = _kit.ObjectRows();
+        var (a, b) = (rows[0], rows[1]);
+        _kit.Sql($"UPDATE objects SET offset={b.Offset}, length={b.Length} WHERE hash='{a.Hash}'");
+        var report = _kit.Verify();
+        Assert.False(report.Ok);
+        Assert.Contains($"locates evidence {a.Hash}", report.Problem);
+        Assert.Contains(b.Hash, report.Problem);
     }
 
     [Fact]
