@@ -82,14 +82,22 @@ public sealed class AwsTargetPlanner(AwsClients clients, ILogger<AwsTargetPlanne
             accounts.Add((string.Empty, null, null, null));
         }
 
-        foreach (var (account, roleArn, externalId, sessionName) in accounts)
+        // Accounts are planned side by side (an organisation has hundreds; each needs AssumeRole,
+        // GetCallerIdentity and DescribeRegions), bounded like every call by Aws:MaxConcurrentCalls, and the
+        // plan keeps the accounts' order.
+        accounts.RemoveAll(a => a.Account.Length > 0 && !scope.IncludesAccount(a.Account));
+        var parts = accounts.Select(_ => new TargetPlan()).ToArray();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxConcurrentCalls, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, accounts.Count), parallel, async (i, ct) =>
         {
-            if (account.Length > 0 && !scope.IncludesAccount(account))
-            {
-                continue;
-            }
-
-            await PlanAccountAsync(plan, scope, baseCredentials, account, roleArn, externalId, sessionName, cancellationToken).ConfigureAwait(false);
+            var (account, roleArn, externalId, sessionName) = accounts[i];
+            await PlanAccountAsync(parts[i], scope, baseCredentials, account, roleArn, externalId, sessionName, ct).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        foreach (var part in parts)
+        {
+            plan.Targets.AddRange(part.Targets);
+            plan.Records.AddRange(part.Records);
+            plan.Errors.AddRange(part.Errors);
         }
 
         return plan;

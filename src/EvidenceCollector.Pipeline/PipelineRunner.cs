@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -185,50 +186,21 @@ public sealed class PipelineRunner
 
         progress.Planned(writer.RunId, planned.Count, tasks.Count);
         progress.Phase("collecting");
-        using var global = new SemaphoreSlim(_options.MaxConcurrency);
-        await using var storage = new StorageWriter(this, writer, _options.StorageWriters);
-        var limiters = new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
-        var pipeline = _resilience.GetPipeline(CollectorPipeline);
-        await Task.WhenAll(tasks.Select(async task =>
-        {
-            var d = task.Collector.Descriptor;
-            var limiter = LimiterFor(limiters, d);
-            await global.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    await CollectOneAsync(storage, task.Collector, task.Target, pipeline, errors, covered, progress, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    limiter.Release();
-                }
-            }
-            finally
-            {
-                global.Release();
-            }
-        })).ConfigureAwait(false);
-        await storage.CompleteAsync().ConfigureAwait(false);
 
-        foreach (var errorTarget in errors.Select(e => e.Target).Distinct())
-        {
-            var detail = string.Join("; ", errors.Where(e => e.Target == errorTarget).Select(e => $"{e.Error.Code}: {e.Error.Message}").Distinct().Take(3));
-            writer.AddTargets([new TargetReport(errorTarget, TargetOutcome.Errored, detail)]);
-        }
-
-        // 3. Checks → findings → mapping.
-        cancellationToken.ThrowIfCancellationRequested();
-        progress.Phase("evaluating");
+        // 3 (overlapping 2). Checks → findings → mapping, per account and per group of checks that read the same
+        // evidence kinds, as soon as every collector of the account that produces those kinds has finished and
+        // their records are stored: the CPU work of checking and of writing findings runs while other
+        // collectors still wait on the network.
         var checks = ChecksInScope(scope);
+        var groups = checks.GroupBy(c => (c.Metadata.Provider, Key: string.Join('|', c.Metadata.EvidenceKinds.Order(StringComparer.Ordinal))))
+            .OrderBy(g => g.Key.Provider).ThenBy(g => g.Key.Key, StringComparer.Ordinal)
+            .Select(g => new CheckGroup(g.Key.Provider, g.First().Metadata.EvidenceKinds.ToHashSet(StringComparer.Ordinal), [.. g]))
+            .ToList();
         var tally = new ControlTally();
         var unmappedRules = new SortedSet<string>(StringComparer.Ordinal);
-        writer.FlushEnvelopes();
-        Evaluate(store, writer, checks, planned, errors.ToList(), covered, findings =>
+        void Sink(IReadOnlyList<Finding> findings)
         {
-            // Findings go to the store as each account is evaluated; only counts stay in memory.
+            // Findings go to the store as each group is evaluated; only counts stay in memory.
             writer.AddFindings(findings);
             foreach (var finding in findings)
             {
@@ -238,7 +210,112 @@ public sealed class PipelineRunner
                     unmappedRules.Add(finding.CheckId);
                 }
             }
-        });
+        }
+
+        using var global = new SemaphoreSlim(_options.MaxConcurrency);
+        await using var storage = new StorageWriter(this, writer, _options.StorageWriters);
+        List<CheckGroup> Fed(ICollector collector, Target target) =>
+            groups.Where(g => g.Provider == target.Provider && g.Kinds.Overlaps(collector.Descriptor.Kinds)).ToList();
+        var remaining = new ConcurrentDictionary<(string Account, CheckGroup Group), int>();
+        foreach (var task in tasks)
+        {
+            foreach (var group in Fed(task.Collector, task.Target.Target))
+            {
+                remaining.AddOrUpdate((task.Target.Target.Account, group), 1, (_, n) => n + 1);
+            }
+        }
+
+        var ready = System.Threading.Channels.Channel.CreateUnbounded<(string Account, CheckGroup Group)>();
+        var evaluated = new HashSet<(string, CheckGroup)>();
+        using var stopEvaluation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var evaluation = Task.Run(async () =>
+        {
+            await foreach (var (account, group) in ready.Reader.ReadAllAsync(stopEvaluation.Token).ConfigureAwait(false))
+            {
+                // The collectors feeding the group are done; their last records may still be on the storage threads.
+                while (!storage.Idle(group.Provider, account, group.Kinds))
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(5), stopEvaluation.Token).ConfigureAwait(false);
+                }
+
+                writer.FlushEnvelopes();
+                EvaluateGroup(store, writer, group, planned, [.. errors], covered, Sink, account);
+                evaluated.Add((account, group));
+            }
+        }, stopEvaluation.Token);
+
+        var limiters = new ConcurrentDictionary<string, SemaphoreSlim>(StringComparer.OrdinalIgnoreCase);
+        var pipeline = _resilience.GetPipeline(CollectorPipeline);
+        try
+        {
+            await Task.WhenAll(tasks.Select(async task =>
+            {
+                var d = task.Collector.Descriptor;
+                var limiter = LimiterFor(limiters, d);
+                await global.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await CollectOneAsync(storage, task.Collector, task.Target, pipeline, errors, covered, progress, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        limiter.Release();
+                    }
+                }
+                finally
+                {
+                    global.Release();
+                }
+
+                foreach (var group in Fed(task.Collector, task.Target.Target))
+                {
+                    var key = (task.Target.Target.Account, group);
+                    if (remaining.AddOrUpdate(key, 0, (_, n) => n - 1) == 0)
+                    {
+                        ready.Writer.TryWrite(key);
+                    }
+                }
+            })).ConfigureAwait(false);
+            await storage.CompleteAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            // Collection or storage failed: the run stops here; so does the evaluation of finished accounts.
+            ready.Writer.TryComplete();
+            await stopEvaluation.CancelAsync().ConfigureAwait(false);
+            await evaluation.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
+        }
+
+        foreach (var errorTarget in errors.Select(e => e.Target).Distinct())
+        {
+            var detail = string.Join("; ", errors.Where(e => e.Target == errorTarget).Select(e => $"{e.Error.Code}: {e.Error.Message}").Distinct().Take(3));
+            writer.AddTargets([new TargetReport(errorTarget, TargetOutcome.Errored, detail)]);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        progress.Phase("evaluating");
+
+        // Groups no collector fed (an unreachable account, one known only from a planning error, kinds no
+        // collector in scope produces) last.
+        var accounts = planned.Select(t => (t.Target.Provider, t.Target.Account))
+            .Concat(errors.Select(e => (e.Target.Provider, e.Target.Account)))
+            .Distinct().OrderBy(a => a.Provider).ThenBy(a => a.Account, StringComparer.Ordinal).ToList();
+        var work = accounts.SelectMany(a => groups.Where(g => g.Provider == a.Provider).Select(g => (a.Account, Group: g))).ToList();
+        foreach (var item in work.Where(w => !remaining.ContainsKey(w)))
+        {
+            ready.Writer.TryWrite(item);
+        }
+
+        ready.Writer.TryComplete();
+        await evaluation.ConfigureAwait(false);
+        if (evaluated.Count != work.Count)
+        {
+            throw new InvalidOperationException($"{work.Count - evaluated.Count} of {work.Count} check groups were not evaluated");
+        }
 
         // 4. Control status.
         var checksByControl = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
@@ -381,58 +458,56 @@ public sealed class PipelineRunner
     }
 
     /// <summary>
-    /// Per account, per group of checks that read the same evidence kinds: loads those payloads from the
+    /// One group of checks (they read the same evidence kinds) over one account: loads those payloads from the
     /// store (what was stored is what is judged), evaluates, hands the findings to <paramref name="sink"/>
     /// and lets the payloads go, so memory follows the largest group, not the estate.
     /// </summary>
-    private void Evaluate(
+    private void EvaluateGroup(
         EvidenceStore store,
         RunWriter writer,
-        List<ICheck> checks,
+        CheckGroup group,
         List<PlannedTarget> planned,
         List<(Target Target, CollectionError Error)> errors,
         ConcurrentDictionary<(Provider, string Account, string Region, string Kind), bool> covered,
-        Action<IReadOnlyList<Finding>> sink)
+        Action<IReadOnlyList<Finding>> sink,
+        string account)
     {
-        var accounts = planned.Select(t => (t.Target.Provider, t.Target.Account))
-            .Concat(errors.Select(e => (e.Target.Provider, e.Target.Account)))
-            .Distinct().OrderBy(a => a.Provider).ThenBy(a => a.Account, StringComparer.Ordinal).ToList();
-        foreach (var (provider, account) in accounts)
+        var provider = group.Provider;
+        var accountErrors = errors.Where(e => e.Target.Provider == provider && e.Target.Account == account).ToList();
+        var documents = new List<JsonDocument>();
+        try
         {
-            var accountErrors = errors.Where(e => e.Target.Provider == provider && e.Target.Account == account).ToList();
-            var groups = checks.Where(c => c.Metadata.Provider == provider)
-                .GroupBy(c => string.Join('|', c.Metadata.EvidenceKinds.Order(StringComparer.Ordinal)), StringComparer.Ordinal);
-            foreach (var group in groups)
+            var items = new List<EvidenceItem>();
+            foreach (var stored in writer.Evidence(account, group.Kinds))
             {
-                var kinds = group.First().Metadata.EvidenceKinds.ToHashSet(StringComparer.Ordinal);
-                var documents = new List<JsonDocument>();
-                try
-                {
-                    var items = new List<EvidenceItem>();
-                    foreach (var stored in writer.Evidence(account, kinds))
-                    {
-                        var document = JsonDocument.Parse(store.Objects.Read(stored.Hash));
-                        documents.Add(document);
-                        items.Add(new EvidenceItem(stored.Kind, account, stored.Region, stored.ResourceId, stored.Hash, document.RootElement));
-                    }
+                var document = JsonDocument.Parse(store.Objects.Read(stored.Hash));
+                documents.Add(document);
+                items.Add(new EvidenceItem(stored.Kind, account, stored.Region, stored.ResourceId, stored.Hash, document.RootElement));
+            }
 
-                    var findings = new List<Finding>();
-                    foreach (var check in group)
-                    {
-                        findings.AddRange(EvaluateCheck(writer.RunId, check, provider, account, items, accountErrors, planned, covered));
-                    }
+            var findings = new List<Finding>();
+            foreach (var check in group.Checks)
+            {
+                findings.AddRange(EvaluateCheck(writer.RunId, check, provider, account, items, accountErrors, planned, covered));
+            }
 
-                    sink(findings);
-                }
-                finally
-                {
-                    foreach (var document in documents)
-                    {
-                        document.Dispose();
-                    }
-                }
+            sink(findings);
+        }
+        finally
+        {
+            foreach (var document in documents)
+            {
+                document.Dispose();
             }
         }
+    }
+
+    /// <summary>Checks that read the same evidence kinds (compared by reference: one instance per group per run).</summary>
+    private sealed class CheckGroup(Provider provider, HashSet<string> kinds, List<ICheck> checks)
+    {
+        public Provider Provider { get; } = provider;
+        public HashSet<string> Kinds { get; } = kinds;
+        public List<ICheck> Checks { get; } = checks;
     }
 
     private IEnumerable<Finding> EvaluateCheck(
@@ -554,6 +629,9 @@ public sealed class PipelineRunner
 
         private long _queuedBytes;
 
+        // Records per account and kind queued or being stored: a check group is evaluated once its counts are back to zero.
+        private readonly ConcurrentDictionary<(Provider, string, string), StrongBox<int>> _unstored = new();
+
         private readonly System.Threading.Channels.Channel<PendingEvidence> _queue =
             System.Threading.Channels.Channel.CreateUnbounded<PendingEvidence>(new System.Threading.Channels.UnboundedChannelOptions { SingleWriter = false });
 
@@ -572,7 +650,7 @@ public sealed class PipelineRunner
                             while (reader.TryRead(out var item))
                             {
                                 runner.Store(writer, item);
-                                Interlocked.Add(ref _queuedBytes, -item.Canonical.Length);
+                                Stored(item);
                             }
                         }
                     }
@@ -592,7 +670,7 @@ public sealed class PipelineRunner
         public ValueTask WriteAsync(Target target, EvidenceRecord record, CancellationToken cancellationToken)
         {
             var item = PendingEvidence.Of(target, record);
-            Interlocked.Add(ref _queuedBytes, item.Canonical.Length);
+            Queued(item);
             return _queue.Writer.WriteAsync(item, cancellationToken);
         }
 
@@ -604,7 +682,7 @@ public sealed class PipelineRunner
         public void Write(Target target, EvidenceRecord record)
         {
             var item = PendingEvidence.Of(target, record);
-            Interlocked.Add(ref _queuedBytes, item.Canonical.Length);
+            Queued(item);
             if (!_queue.Writer.TryWrite(item))
             {
                 // Only a completed (failed) queue refuses a write: surface the storage failure.
@@ -622,6 +700,22 @@ public sealed class PipelineRunner
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(2), cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        /// <summary>True when no record of these kinds of the account waits to be stored or is being stored.</summary>
+        public bool Idle(Provider provider, string account, IEnumerable<string> kinds) =>
+            kinds.All(kind => !_unstored.TryGetValue((provider, account, kind), out var count) || Volatile.Read(ref count.Value) == 0);
+
+        private void Queued(PendingEvidence item)
+        {
+            Interlocked.Add(ref _queuedBytes, item.Canonical.Length);
+            Interlocked.Increment(ref _unstored.GetOrAdd((item.Target.Provider, item.Target.Account, item.Record.Kind), _ => new StrongBox<int>()).Value);
+        }
+
+        private void Stored(PendingEvidence item)
+        {
+            Interlocked.Add(ref _queuedBytes, -item.Canonical.Length);
+            Interlocked.Decrement(ref _unstored[(item.Target.Provider, item.Target.Account, item.Record.Kind)].Value);
         }
 
         /// <summary>No more records: waits until every queued one is stored (and rethrows a storage failure).</summary>

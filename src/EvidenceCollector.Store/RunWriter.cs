@@ -24,6 +24,7 @@ public sealed class RunWriter : IDisposable
     private readonly EvidenceStore _store;
     private readonly FileLock _lock;
     private readonly Lock _gate = new();
+    private readonly Lock _writeGate = new();
     private readonly List<(string Hash, Envelope Envelope, string Json)> _pending = [];
     private readonly Dictionary<(Provider, string, string), TargetReport> _targets = [];
     private bool _finished;
@@ -60,40 +61,50 @@ public sealed class RunWriter : IDisposable
         var envelope = envelopeFor(hash);
         var json = Jcs.Canonicalize(envelope.ToJson());
         var envelopeHash = Jcs.Sha256Hex(json);
-        List<(string, Envelope, string)>? flush = null;
+        bool full;
         lock (_gate)
         {
             _pending.Add((envelopeHash, envelope, System.Text.Encoding.UTF8.GetString(json)));
-            if (_pending.Count >= EnvelopeBatch)
-            {
-                flush = [.. _pending];
-                _pending.Clear();
-            }
+            full = _pending.Count >= EnvelopeBatch;
         }
 
-        if (flush is not null)
+        if (full)
         {
-            WriteEnvelopes(flush);
+            WritePendingEnvelopes();
         }
 
         return hash;
     }
 
-    /// <summary>Writes buffered envelopes to the index now (before reading the run's evidence back).</summary>
+    /// <summary>
+    /// Writes buffered envelopes to the index now (before reading the run's evidence back). When it returns,
+    /// every envelope added before the call is in the index, including those of a batch another thread was
+    /// writing at the time.
+    /// </summary>
     public void FlushEnvelopes()
     {
-        // Payloads first: a batch of new objects is under its final names (and durable) before anyone reads it back.
+        // Payloads first: a batch of new objects is durable and indexed before anyone reads it back.
         _store.Objects.Flush();
-        List<(string, Envelope, string)> rest;
-        lock (_gate)
-        {
-            rest = [.. _pending];
-            _pending.Clear();
-        }
+        WritePendingEnvelopes();
+    }
 
-        if (rest.Count > 0)
+    private void WritePendingEnvelopes()
+    {
+        // The batch is taken and written under one lock, so a flush never returns while an earlier batch is
+        // still on its way to the index.
+        lock (_writeGate)
         {
-            WriteEnvelopes(rest);
+            List<(string, Envelope, string)> batch;
+            lock (_gate)
+            {
+                batch = [.. _pending];
+                _pending.Clear();
+            }
+
+            if (batch.Count > 0)
+            {
+                WriteEnvelopes(batch);
+            }
         }
     }
 

@@ -40,7 +40,7 @@ internal static class AwsBenchmark
         var calls = server.Stats.TotalCalls;
         var bound = TimeSpan.FromMilliseconds(calls * (double)Latency / concurrency);
         var api = phases.Until("evaluating");
-        Console.WriteLine($"phases: planning done at {phases.Until("collecting").TotalSeconds:F1} s, collection done at {api.TotalSeconds:F1} s, sealed at {wall.TotalSeconds:F1} s");
+        Console.WriteLine($"phases: planning done at {phases.Until("collecting").TotalSeconds:F1} s, collection done at {api.TotalSeconds:F1} s, checks done at {phases.Until("sealing").TotalSeconds:F1} s, sealed at {wall.TotalSeconds:F1} s");
         Console.WriteLine($"fan-out: {calls} API calls; plan + collect + store {api.TotalSeconds:F1} s (ratio bound/that {bound / api:F2}, goal >= 0.8); whole run incl. checks and seal {wall.TotalSeconds:F1} s (ratio {bound / wall:F2}); lower bound {bound.TotalSeconds:F1} s; {outcome.Seal?.Evidence} evidence, {outcome.TotalFindings} findings, {outcome.FindingCount(FindingStatus.Error)} error");
 
         if (!sequential)
@@ -103,6 +103,33 @@ internal static class AwsBenchmark
             estate.Kill();
             await estate.WaitForExitAsync();
         }
+    }
+
+    /// <summary>
+    /// `aws-wire`: the time a call holds its slot with nothing else running — the same SDK client and limiter as
+    /// a collection, <paramref name="calls"/> STS GetCallerIdentity calls, <paramref name="concurrency"/> at a
+    /// time, against the in-process estate. The fan-out's time per call minus this is what the pipeline's own
+    /// CPU work costs the calls on the wire.
+    /// </summary>
+    public static async Task WireAsync(int concurrency, int calls)
+    {
+        var estate = EstateDefinition.Generate(1, 1, 1);
+        await using var server = await EstateServer.StartAsync(estate, new EstateSwitches { Latency = TimeSpan.FromMilliseconds(Latency) }, 0, CancellationToken.None);
+        using var services = Services(server.BaseUrl, concurrency);
+        var clients = services.GetRequiredService<EvidenceCollector.Collectors.Aws.Api.AwsClients>();
+        var limiter = services.GetRequiredService<EvidenceCollector.Collectors.Aws.Api.AwsCallLimiter>();
+        var credentials = new BasicAWSCredentials(DemoCredentials.AccessKeyId, DemoCredentials.SecretAccessKey);
+        using var sts = clients.Sts(credentials, "us-east-1");
+        async Task Run(int n) => await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (_, ct) =>
+            await sts.GetCallerIdentityAsync(new Amazon.SecurityToken.Model.GetCallerIdentityRequest(), ct));
+        await Run(concurrency * 20);
+        var (held, entered, answered, answeredTime) = (limiter.Held, limiter.Entered, server.Stats.Answered, server.Stats.AnsweredTime);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        await Run(calls);
+        var wall = watch.Elapsed;
+        var n = limiter.Entered - entered;
+        Console.WriteLine($"wire: {n} calls, {concurrency} at a time, {Latency} ms per call: {(limiter.Held - held).TotalMilliseconds / n:F1} ms holding a slot, {(server.Stats.AnsweredTime - answeredTime).TotalMilliseconds / (server.Stats.Answered - answered):F1} ms in the estate; {wall.TotalSeconds:F1} s against a bound of {n * (double)Latency / concurrency / 1000:F1} s; {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds * 1000 / n:F0} µs CPU per call (client and estate)");
     }
 
     public static async Task ThrottleAsync(int rate, int resources, int concurrency)

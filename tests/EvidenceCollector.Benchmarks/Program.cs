@@ -23,6 +23,9 @@ switch (scenario)
     case "aws-rss":
         await AwsBenchmark.RssAsync([1_000, 10_000, 100_000], Arg(1, 32));
         return 0;
+    case "aws-wire":
+        await AwsBenchmark.WireAsync(Arg(1, 32), Arg(2, 5_000));
+        return 0;
     case "aws-collect":
         await AwsBenchmark.CollectOnlyAsync(args[1], Arg(2, 32));
         return 0;

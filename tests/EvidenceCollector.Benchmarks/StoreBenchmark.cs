@@ -57,7 +57,7 @@ internal static class StoreBenchmark
             using var verifyStore = EvidenceStore.OpenReadOnly(Path.Combine(root, "ours1"));
             var verify = Stopwatch.StartNew();
             var report = Verifier.Verify(verifyStore);
-            Console.WriteLine($"verify: {(report.Ok ? "ok" : report.Problem)} in {verify.Elapsed.TotalSeconds:F2} s ({report.EvidenceFiles} files re-hashed, {report.Findings} findings)");
+            Console.WriteLine($"verify: {(report.Ok ? "ok" : report.Problem)} in {verify.Elapsed.TotalSeconds:F2} s ({report.EvidenceFiles} payloads re-hashed, {report.Findings} findings)");
         }
         finally
         {

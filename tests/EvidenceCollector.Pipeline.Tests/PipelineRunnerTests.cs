@@ -115,6 +115,50 @@ public sealed class PipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_AccountCollected_EvaluatedWhileAnotherStillCollects_WithAllItsEvidence()
+    {
+        const string Slow = "222222222222";
+        _behaviour.Stream = true;
+        _behaviour.Widgets[(Account, "eu-west-1")] = Enumerable.Range(0, 3000).ToDictionary(i => $"w{i:D4}", i => i % 3 != 0);
+        _behaviour.Widgets[(Slow, "eu-west-1")] = new() { ["s"] = true };
+        _behaviour.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _behaviour.GateAccount = Slow;
+        using var services = TestPipeline.Build(_behaviour, Path.Combine(_root, "mappings"), accounts: [Account, Slow]);
+        using var store = EvidenceStore.OpenOrCreate(Data);
+        var run = services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "tester", RunScope.All), null, CancellationToken.None);
+
+        // While the slow account's collectors wait, the first account's findings are already in the index.
+        using (var index = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(Data, EvidenceStore.IndexFile)};Pooling=False"))
+        {
+            index.Open();
+            long Count(string account)
+            {
+                using var command = index.CreateCommand();
+                command.CommandText = $"SELECT count(*) FROM findings WHERE account='{account}' AND check_id='aws.test.widget_encrypted'";
+                return (long)command.ExecuteScalar()!;
+            }
+
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (Count(Account) == 0 && DateTime.UtcNow < deadline && !run.IsCompleted)
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.False(run.IsCompleted);
+            Assert.Equal(3001, Count(Account));
+            Assert.Equal(0, Count(Slow));
+        }
+
+        _behaviour.Gate.SetResult();
+        var outcome = await run;
+        var findings = store.Findings(outcome.RunId).Where(f => f.CheckId == "aws.test.widget_encrypted").ToList();
+        Assert.Equal(3001, findings.Count(f => f.Account == Account));
+        Assert.Equal(1000, findings.Count(f => f.Account == Account && f.Status == FindingStatus.Fail));
+        Assert.Equal(2, findings.Count(f => f.Account == Slow));
+        Assert.True(Verifier.Verify(store).Ok);
+    }
+
+    [Fact]
     public async Task RunAsync_CollectorThrows_ErrorFindingsForItsChecks()
     {
         _behaviour.Throws.Add((Account, "eu-west-1"));

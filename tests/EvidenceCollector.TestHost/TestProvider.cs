@@ -52,6 +52,9 @@ public sealed class WidgetBehaviour
     /// <summary>When set, only this region waits on <see cref="Gate"/>.</summary>
     public string? GateRegion { get; set; }
 
+    /// <summary>When set, only this account waits on <see cref="Gate"/>.</summary>
+    public string? GateAccount { get; set; }
+
     public Action? OnCollect { get; set; }
 
     /// <summary>Stream records through the runner's sink (with its backpressure) instead of returning them.</summary>
@@ -97,7 +100,7 @@ public sealed class WidgetCollector(WidgetBehaviour behaviour, TimeProvider time
             }
 
             Interlocked.Add(ref behaviour.Retained, result.Records.Count);
-            if (behaviour.Gate is { } gate && (behaviour.GateRegion is null || behaviour.GateRegion == key.Region))
+            if (behaviour.Gate is { } gate && (behaviour.GateRegion is null || behaviour.GateRegion == key.Region) && (behaviour.GateAccount is null || behaviour.GateAccount == key.Account))
             {
                 await gate.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
