@@ -228,8 +228,12 @@ public sealed class PipelineRunner
         var ready = System.Threading.Channels.Channel.CreateUnbounded<(string Account, CheckGroup Group)>();
         var evaluated = new HashSet<(string, CheckGroup)>();
         using var stopEvaluation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var collecting = 1;
         var evaluation = Task.Run(async () =>
         {
+            // A group whose evidence is large waits for the end of collection, so the memory of checking it is
+            // never added to the memory of collecting.
+            var deferred = new List<(string Account, CheckGroup Group)>();
             await foreach (var (account, group) in ready.Reader.ReadAllAsync(stopEvaluation.Token).ConfigureAwait(false))
             {
                 // The collectors feeding the group are done; their last records may still be on the storage threads.
@@ -238,6 +242,19 @@ public sealed class PipelineRunner
                     await Task.Delay(TimeSpan.FromMilliseconds(5), stopEvaluation.Token).ConfigureAwait(false);
                 }
 
+                if (Volatile.Read(ref collecting) == 1 && storage.StoredBytes(group.Provider, account, group.Kinds) > OverlapEvaluationBytes)
+                {
+                    deferred.Add((account, group));
+                    continue;
+                }
+
+                writer.FlushEnvelopes();
+                EvaluateGroup(store, writer, group, planned, [.. errors], covered, Sink, account);
+                evaluated.Add((account, group));
+            }
+
+            foreach (var (account, group) in deferred)
+            {
                 writer.FlushEnvelopes();
                 EvaluateGroup(store, writer, group, planned, [.. errors], covered, Sink, account);
                 evaluated.Add((account, group));
@@ -296,6 +313,7 @@ public sealed class PipelineRunner
             writer.AddTargets([new TargetReport(errorTarget, TargetOutcome.Errored, detail)]);
         }
 
+        Volatile.Write(ref collecting, 0);
         cancellationToken.ThrowIfCancellationRequested();
         progress.Phase("evaluating");
 
@@ -617,6 +635,9 @@ public sealed class PipelineRunner
     /// over and go back to the network: the fsyncs never block the thread pool the API calls run on. The
     /// queue is bounded, so a slow disk slows collection instead of filling memory.
     /// </summary>
+    /// <summary>A check group whose evidence (canonical bytes, one account) exceeds this is evaluated after collection.</summary>
+    private const long OverlapEvaluationBytes = 8L * 1024 * 1024;
+
     private sealed class StorageWriter : IAsyncDisposable
     {
         // Unbounded, so handing a record over never blocks a thread; collectors await WaitForRoomAsync before
@@ -631,6 +652,7 @@ public sealed class PipelineRunner
 
         // Records per account and kind queued or being stored: a check group is evaluated once its counts are back to zero.
         private readonly ConcurrentDictionary<(Provider, string, string), StrongBox<int>> _unstored = new();
+        private readonly ConcurrentDictionary<(Provider, string, string), StrongBox<long>> _storedBytes = new();
 
         private readonly System.Threading.Channels.Channel<PendingEvidence> _queue =
             System.Threading.Channels.Channel.CreateUnbounded<PendingEvidence>(new System.Threading.Channels.UnboundedChannelOptions { SingleWriter = false });
@@ -714,9 +736,15 @@ public sealed class PipelineRunner
 
         private void Stored(PendingEvidence item)
         {
+            var key = (item.Target.Provider, item.Target.Account, item.Record.Kind);
             Interlocked.Add(ref _queuedBytes, -item.Canonical.Length);
-            Interlocked.Decrement(ref _unstored[(item.Target.Provider, item.Target.Account, item.Record.Kind)].Value);
+            Interlocked.Add(ref _storedBytes.GetOrAdd(key, _ => new StrongBox<long>()).Value, item.Canonical.Length);
+            Interlocked.Decrement(ref _unstored[key].Value);
         }
+
+        /// <summary>The bytes of the account's records of these kinds stored so far.</summary>
+        public long StoredBytes(Provider provider, string account, IEnumerable<string> kinds) =>
+            kinds.Sum(kind => _storedBytes.TryGetValue((provider, account, kind), out var bytes) ? Interlocked.Read(ref bytes.Value) : 0);
 
         /// <summary>No more records: waits until every queued one is stored (and rethrows a storage failure).</summary>
         public async Task CompleteAsync()
