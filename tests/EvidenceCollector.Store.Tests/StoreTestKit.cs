@@ -99,6 +99,18 @@ internal sealed class StoreTestKit : IDisposable
 
     public string PackFile(string pack) => Path.Combine(Data, "objects", "packs", pack);
 
+    /// <summary>The bytes an index row locates in its pack.</summary>
+    public byte[] PackPayload((string Hash, string Pack, long Offset, long Length) row) =>
+        File.ReadAllBytes(PackFile(row.Pack)).AsSpan((int)row.Offset, (int)row.Length).ToArray();
+
+    /// <summary>Flips one bit of the byte at <paramref name="offset"/> of a file, as a tamperer with disk access could.</summary>
+    public static void FlipByte(string path, long offset)
+    {
+        var bytes = File.ReadAllBytes(path);
+        bytes[offset] ^= 1;
+        File.WriteAllBytes(path, bytes);
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

@@ -36,10 +36,7 @@ public sealed class VerifierTamperTests : IDisposable
     public void Verify_FlippedByteInEvidence_NamesPackOffsetAndHashes()
     {
         var row = _kit.ObjectRows()[0];
-        var path = _kit.PackFile(row.Pack);
-        var bytes = File.ReadAllBytes(path);
-        bytes[row.Offset + (row.Length / 2)] ^= 1;
-        File.WriteAllBytes(path, bytes);
+        StoreTestKit.FlipByte(_kit.PackFile(row.Pack), row.Offset + (row.Length / 2));
         var report = _kit.Verify();
         Assert.False(report.Ok);
         Assert.Contains($"objects{Path.DirectorySeparatorChar}packs{Path.DirectorySeparatorChar}{row.Pack}: evidence at offset {row.Offset}: expected sha256 {row.Hash}, actual", report.Problem);
