@@ -394,6 +394,13 @@ public sealed class PipelineRunner
                 // Records stream to the storage threads as the collector produces them.
                 Emit = record =>
                 {
+                    // Check groups start as soon as the collectors declaring their kinds finish: a record of a
+                    // kind its collector does not declare could arrive after its group was judged.
+                    if (!d.Kinds.Contains(record.Kind))
+                    {
+                        throw new InvalidOperationException($"collector {d.Name} produced a record of kind {record.Kind}, which it does not declare");
+                    }
+
                     Interlocked.Increment(ref emitted);
                     storage.Write(target.Target, record);
                 },
@@ -415,6 +422,12 @@ public sealed class PipelineRunner
         // A collector that kept its records (it did not stream) hands them over now.
         foreach (var record in result.Records)
         {
+            if (!d.Kinds.Contains(record.Kind))
+            {
+                result.Errors.Add(UndeclaredKind(d, target.Target, $"a record of kind {record.Kind}"));
+                continue;
+            }
+
             emitted++;
             await storage.WriteAsync(target.Target, record, cancellationToken).ConfigureAwait(false);
         }
@@ -427,14 +440,22 @@ public sealed class PipelineRunner
             }
         }
 
-        foreach (var error in result.Errors)
+        foreach (var error in result.Errors.ToList())
         {
             Log.CollectionError(_logger, d.Name, target.Target.ToString(), error.Code, error.Message);
             errors.Add((target.Target, error));
+            if (!error.Kinds.All(d.Kinds.Contains))
+            {
+                // Checks of undeclared kinds may already be judged; the collector's own checks at least are not passes.
+                errors.Add((target.Target, UndeclaredKind(d, target.Target, $"an error about kinds {string.Join(", ", error.Kinds)}")));
+            }
         }
 
         progress.CollectorFinished(d.Name, target.Target, emitted, result.Errors.Count);
     }
+
+    private static CollectionError UndeclaredKind(CollectorDescriptor d, Target target, string what) =>
+        new(d.Kinds, target.Region, null, "UndeclaredKind", $"collector {d.Name} reported {what}, which it does not declare (a collector bug): its evidence is incomplete", null);
 
     private void Store(RunWriter writer, PendingEvidence item)
     {

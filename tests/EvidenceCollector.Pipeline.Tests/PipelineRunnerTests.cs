@@ -158,6 +158,21 @@ public sealed class PipelineRunnerTests : IDisposable
         Assert.True(Verifier.Verify(store).Ok);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RunAsync_RecordOfUndeclaredKind_ItsCollectorsChecksAreErrorsNeverPasses(bool stream)
+    {
+        _behaviour.Stream = stream;
+        _behaviour.UndeclaredKind.Add((Account, "eu-west-1"));
+        var run = await RunAsync();
+        var region = run.Findings.Where(f => f.CheckId == "aws.test.widget_encrypted" && f.Region == "eu-west-1").ToList();
+        Assert.Contains(region, f => f.Status == FindingStatus.Error && f.Message.Contains("does not declare", StringComparison.Ordinal));
+        Assert.NotEqual(ControlStatus.Compliant, run.Controls.Single(c => c.ControlId == "A.8.24").Status);
+        Assert.True(run.Controls.Single(c => c.ControlId == "A.8.24").Error > 0);
+        Assert.DoesNotContain(run.Findings, f => f.ResourceId.Contains("gadget", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task RunAsync_CollectorThrows_ErrorFindingsForItsChecks()
     {

@@ -57,6 +57,9 @@ public sealed class WidgetBehaviour
 
     public Action? OnCollect { get; set; }
 
+    /// <summary>(account, region) pairs where the collector also produces a record of a kind it does not declare.</summary>
+    public HashSet<(string Account, string Region)> UndeclaredKind { get; } = [];
+
     /// <summary>Stream records through the runner's sink (with its backpressure) instead of returning them.</summary>
     public bool Stream { get; set; }
 
@@ -97,6 +100,12 @@ public sealed class WidgetCollector(WidgetBehaviour behaviour, TimeProvider time
                         new JsonObject { ["Name"] = name, ["Encrypted"] = encrypted, ["Tags"] = new JsonArray(new JsonObject { ["Key"] = "db_password", ["Value"] = "hunter2-very-secret" }) },
                         new Provenance("test", ["ListWidgets"], "https://test.example", $"req-{name}", time.GetUtcNow())));
                 }
+            }
+
+            if (behaviour.UndeclaredKind.Contains(key))
+            {
+                result.Records.Add(new EvidenceRecord("aws.test.gadget", $"arn:aws:test:{key.Region}:{key.Account}:gadget/g", key.Region, new JsonObject { ["Name"] = "g" },
+                    new Provenance("test", ["ListGadgets"], "https://test.example", "req-g", time.GetUtcNow())));
             }
 
             Interlocked.Add(ref behaviour.Retained, result.Records.Count);
