@@ -519,9 +519,24 @@ public sealed class PipelineRunner
             var items = new List<EvidenceItem>();
             foreach (var stored in writer.Evidence(account, group.Kinds))
             {
-                var document = JsonDocument.Parse(store.Objects.Read(stored.Hash));
-                documents.Add(document);
-                items.Add(new EvidenceItem(stored.Kind, account, stored.Region, stored.ResourceId, stored.Hash, document.RootElement));
+                var bytes = store.Objects.Read(stored.Hash);
+                var document = JsonDocument.Parse(bytes);
+                JsonElement payload;
+                if (bytes.Length >= LargePayloadBytes)
+                {
+                    // A parsed document rents its index from the shared array pool, which keeps what it is given
+                    // back: a large payload's index is copied out and returned at once, so a group of large
+                    // payloads (Config rules with their evaluations) does not leave the pool holding one each.
+                    payload = document.RootElement.Clone();
+                    document.Dispose();
+                }
+                else
+                {
+                    documents.Add(document);
+                    payload = document.RootElement;
+                }
+
+                items.Add(new EvidenceItem(stored.Kind, account, stored.Region, stored.ResourceId, stored.Hash, payload));
             }
 
             var findings = new List<Finding>();
@@ -658,6 +673,9 @@ public sealed class PipelineRunner
     /// </summary>
     /// <summary>A check group whose evidence (canonical bytes, one account) exceeds this is evaluated after collection.</summary>
     private const long OverlapEvaluationBytes = 8L * 1024 * 1024;
+
+    /// <summary>Payloads from this size on are judged from a copy of their parsed form (see <see cref="EvaluateGroup"/>).</summary>
+    private const int LargePayloadBytes = 64 * 1024;
 
     private sealed class StorageWriter : IAsyncDisposable
     {

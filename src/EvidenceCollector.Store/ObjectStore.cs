@@ -105,12 +105,20 @@ public sealed class ObjectStore : IDisposable
 
         var header = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"EVP1 {hash} {canonicalBytes.Length}\n"));
         var length = header.Length + canonicalBytes.Length + 1;
-        var record = ArrayPool<byte>.Shared.Rent(length);
+
+        // A small record goes out in one write from a pooled copy; a large one in three writes from where its
+        // parts are, so the pool is never handed (and never keeps) an array the size of the largest payload.
+        var whole = length <= SingleWriteBytes;
+        var record = whole ? ArrayPool<byte>.Shared.Rent(length) : [];
         try
         {
-            header.CopyTo(record, 0);
-            canonicalBytes.CopyTo(record.AsSpan(header.Length));
-            record[length - 1] = (byte)'\n';
+            if (whole)
+            {
+                header.CopyTo(record, 0);
+                canonicalBytes.CopyTo(record.AsSpan(header.Length));
+                record[length - 1] = (byte)'\n';
+            }
+
             bool full;
             lock (_gate)
             {
@@ -121,7 +129,17 @@ public sealed class ObjectStore : IDisposable
                 }
 
                 var pack = CurrentPack();
-                RandomAccess.Write(pack.Handle, record.AsSpan(0, length), pack.Length);
+                if (whole)
+                {
+                    RandomAccess.Write(pack.Handle, record.AsSpan(0, length), pack.Length);
+                }
+                else
+                {
+                    RandomAccess.Write(pack.Handle, header, pack.Length);
+                    RandomAccess.Write(pack.Handle, canonicalBytes, pack.Length + header.Length);
+                    RandomAccess.Write(pack.Handle, "\n"u8, pack.Length + header.Length + canonicalBytes.Length);
+                }
+
                 var location = new ObjectLocation(pack.Name, pack.Length + header.Length, canonicalBytes.Length);
                 pack.Length += length;
                 _pendingByHash[hash] = location;
@@ -138,9 +156,15 @@ public sealed class ObjectStore : IDisposable
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(record);
+            if (whole)
+            {
+                ArrayPool<byte>.Shared.Return(record);
+            }
         }
     }
+
+    /// <summary>Records up to this size are copied into one pooled buffer and written at once.</summary>
+    private const int SingleWriteBytes = 64 * 1024;
 
     /// <summary>Makes every payload appended so far durable (fsync of its pack), then records their locations in the index.</summary>
     public void Flush()
@@ -193,7 +217,30 @@ public sealed class ObjectStore : IDisposable
     /// <summary>Reads the payload's bytes, or says why it cannot (missing, its pack missing or cut short).</summary>
     public bool TryRead(string hash, out byte[] bytes, out string problem)
     {
+        if (TryRead(hash, static length => new byte[length], out bytes, out var length, out problem))
+        {
+            // Loose payloads are read whole: the array has exactly their length too.
+            System.Diagnostics.Debug.Assert(length == bytes.Length, "an allocated payload has its exact length");
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The payload in an array rented from <see cref="ArrayPool{T}.Shared"/> (its first
+    /// <see cref="RentedPayload.Length"/> bytes); dispose it to return the array. For readers that parse a
+    /// payload and let it go (check evaluation): large payloads are not left to the large-object heap.
+    /// </summary>
+    public RentedPayload ReadRented(string hash) =>
+        TryRead(hash, static length => ArrayPool<byte>.Shared.Rent(length), out var bytes, out var length, out var problem)
+            ? new RentedPayload(bytes, length)
+            : throw new FileNotFoundException($"evidence {hash}: {problem}");
+
+    private bool TryRead(string hash, Func<int, byte[]> allocate, out byte[] bytes, out int length, out string problem)
+    {
         bytes = [];
+        length = 0;
         if (Locate(hash) is { } location)
         {
             var path = Path.Combine(_packs, location.Pack);
@@ -208,15 +255,17 @@ public sealed class ObjectStore : IDisposable
                 return false;
             }
 
-            bytes = new byte[location.Length];
+            bytes = allocate(location.Length);
+            length = location.Length;
             var read = 0;
-            while (read < bytes.Length)
+            while (read < length)
             {
-                var n = RandomAccess.Read(handle, bytes.AsSpan(read), location.Offset + read);
+                var n = RandomAccess.Read(handle, bytes.AsSpan(read, length - read), location.Offset + read);
                 if (n == 0)
                 {
                     problem = $"{PackPath(location.Pack)} ends at byte {location.Offset + read}, before the payload's end (offset {location.Offset}, length {location.Length})";
                     bytes = [];
+                    length = 0;
                     return false;
                 }
 
@@ -230,7 +279,10 @@ public sealed class ObjectStore : IDisposable
         var loose = LoosePathOf(hash);
         if (_hasLoose && File.Exists(loose))
         {
-            bytes = File.ReadAllBytes(loose);
+            var whole = File.ReadAllBytes(loose);
+            bytes = allocate(whole.Length);
+            whole.CopyTo(bytes, 0);
+            length = whole.Length;
             problem = "";
             return true;
         }
@@ -306,5 +358,23 @@ public sealed class ObjectStore : IDisposable
         public string Name { get; } = name;
         public SafeFileHandle Handle { get; } = handle;
         public long Length { get; set; }
+    }
+}
+
+/// <summary>A payload read into a rented array: its first <see cref="Length"/> bytes. Dispose returns the array.</summary>
+public sealed class RentedPayload(byte[] array, int length) : IDisposable
+{
+    private byte[]? _array = array;
+
+    public int Length { get; } = length;
+
+    public ReadOnlyMemory<byte> Memory => (_array ?? throw new ObjectDisposedException(nameof(RentedPayload))).AsMemory(0, Length);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _array, null) is { } rented)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 }

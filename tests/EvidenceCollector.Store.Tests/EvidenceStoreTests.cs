@@ -67,6 +67,52 @@ public sealed class EvidenceStoreTests : IDisposable
     }
 
     [Fact]
+    public void Pack_LargeAndSmallRecordsInterleaved_SameLayoutReadBackAndVerified()
+    {
+        // Records over 64 kB are written in parts (header, payload, line feed) rather than through one pooled
+        // copy: the layout must be the same, and verify must read them like any other.
+        using (var store = _kit.Open())
+        {
+            var objects = store.Objects;
+            var payloads = new[] { 10, 70_000, 20, 300_000, 65_000 }
+                .Select(n => System.Text.Encoding.UTF8.GetBytes("\"" + new string('x', n) + "\""))
+                .ToList();
+            var hashes = payloads.Select(p => EvidenceCollector.Canonical.Jcs.Sha256Hex(p)).ToList();
+            for (var i = 0; i < payloads.Count; i++)
+            {
+                Assert.True(objects.Put(hashes[i], payloads[i]));
+            }
+
+            objects.Flush();
+            for (var i = 0; i < payloads.Count; i++)
+            {
+                Assert.Equal(payloads[i], objects.Read(hashes[i]));
+                using var rented = objects.ReadRented(hashes[i]);
+                Assert.Equal(payloads[i], rented.Memory.ToArray());
+            }
+
+            var rows = _kit.ObjectRows().OrderBy(r => r.Offset).ToList();
+            var pack = File.ReadAllBytes(_kit.PackFile(rows[0].Pack));
+            var expected = new List<byte>();
+            foreach (var (bytes, hash) in payloads.Zip(hashes))
+            {
+                expected.AddRange(System.Text.Encoding.ASCII.GetBytes($"EVP1 {hash} {bytes.Length}\n"));
+                expected.AddRange(bytes);
+                expected.Add((byte)'\n');
+            }
+
+            Assert.Equal(expected.ToArray(), pack);
+        }
+
+        Assert.True(_kit.Verify().Ok);
+        var large = _kit.ObjectRows().Single(r => r.Length == 300_002);
+        StoreTestKit.FlipByte(_kit.PackFile(large.Pack), large.Offset + 150_000);
+        var report = _kit.Verify();
+        Assert.False(report.Ok);
+        Assert.Contains(large.Hash, report.Problem);
+    }
+
+    [Fact]
     public void Reopened_StoreAppendsToANewPack_AndStillDeduplicates()
     {
         using (var store = _kit.Open())

@@ -225,7 +225,7 @@ public sealed class AwsApiClient
         string? contentType,
         IReadOnlyDictionary<string, string>? headers,
         string? accountHostPrefix,
-        Func<AwsOperation, string, string?, JsonObject> parse,
+        Func<AwsOperation, Stream, string?, JsonObject> parse,
         CancellationToken cancellationToken)
     {
         var configured = _endpoints.Configured(service);
@@ -237,7 +237,6 @@ public sealed class AwsApiClient
                 var immutable = await context.Credentials.GetCredentialsAsync().ConfigureAwait(false);
                 using var message = BuildSigned(baseUri, method, path, body, contentType, headers, service.SigningName, signingRegion, immutable, null);
                 HttpResponseMessage response;
-                string text;
 
                 // The shared limiter bounds requests on the wire: it is held from send to the last byte, not
                 // while signing or parsing.
@@ -258,7 +257,9 @@ public sealed class AwsApiClient
 
                     try
                     {
-                        text = await response.Content.ReadAsStringAsync(token).ConfigureAwait(false);
+                        // Into the content's pooled buffer; parsed from there as a stream, so a large answer
+                        // is never also held as one string.
+                        await response.Content.LoadIntoBufferAsync(token).ConfigureAwait(false);
                     }
                     catch
                     {
@@ -272,10 +273,11 @@ public sealed class AwsApiClient
                     var requestId = HeaderRequestId(response);
                     if (!response.IsSuccessStatusCode)
                     {
-                        throw ParseError(operation, response, text, requestId);
+                        throw ParseError(operation, response, await response.Content.ReadAsStringAsync(token).ConfigureAwait(false), requestId);
                     }
 
-                    var parsed = parse(operation, text, requestId);
+                    using var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
+                    var parsed = parse(operation, body, requestId);
                     requestId ??= parsed["__requestId"]?.GetValue<string>();
                     parsed.Remove("__requestId");
                     return new AwsAnswer(parsed, requestId, baseUri, _time.GetUtcNow());
@@ -437,7 +439,7 @@ public sealed class AwsApiClient
     private static string? StringProp(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private static JsonObject ParseQuery(AwsOperation operation, string text, string? requestId)
+    private static JsonObject ParseQuery(AwsOperation operation, Stream text, string? requestId)
     {
         var root = ParseXml(operation, text, requestId);
         if (root.Name.LocalName != operation.Name + "Response")
@@ -456,17 +458,21 @@ public sealed class AwsApiClient
         return body;
     }
 
-    private static JsonObject ParseRestXml(AwsOperation operation, string text, string? requestId)
+    private static JsonObject ParseRestXml(AwsOperation operation, Stream text, string? requestId)
     {
         var root = ParseXml(operation, text, requestId);
         return new JsonObject { [root.Name.LocalName] = XmlJson.Convert(root) };
     }
 
-    private static XElement ParseXml(AwsOperation operation, string text, string? requestId)
+    // As XElement.Parse reads (whitespace between elements dropped), but a DTD is refused: AWS never sends one.
+    private static readonly XmlReaderSettings XmlSettings = new() { IgnoreWhitespace = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+
+    private static XElement ParseXml(AwsOperation operation, Stream text, string? requestId)
     {
         try
         {
-            return XElement.Parse(text);
+            using var reader = XmlReader.Create(text, XmlSettings);
+            return XElement.Load(reader);
         }
         catch (XmlException e)
         {
@@ -474,11 +480,11 @@ public sealed class AwsApiClient
         }
     }
 
-    private static JsonObject ParseJson(AwsOperation operation, string text, string? requestId)
+    private static JsonObject ParseJson(AwsOperation operation, Stream text, string? requestId)
     {
         try
         {
-            if (string.IsNullOrWhiteSpace(text))
+            if (IsBlank(text))
             {
                 throw new AwsApiException(operation, AwsApiException.MalformedResponse, "the JSON answer is empty", null, requestId);
             }
@@ -489,6 +495,28 @@ public sealed class AwsApiClient
         catch (JsonException e)
         {
             throw new AwsApiException(operation, AwsApiException.MalformedResponse, "the JSON answer could not be parsed: " + e.Message, null, requestId, e);
+        }
+    }
+
+    /// <summary>True when the (seekable, buffered) body holds nothing but JSON whitespace; the stream is rewound.</summary>
+    private static bool IsBlank(Stream body)
+    {
+        var start = body.Position;
+        try
+        {
+            for (var b = body.ReadByte(); b >= 0; b = body.ReadByte())
+            {
+                if (b is not (' ' or '\t' or '\r' or '\n'))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+        finally
+        {
+            body.Position = start;
         }
     }
 

@@ -21,8 +21,8 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
         [AwsKinds.IamCredentialReport, AwsKinds.IamPasswordPolicy, AwsKinds.IamAccountSummary, AwsKinds.IamPolicy, AwsKinds.IamUser]);
 
     // A credential report is one record per account that can hold thousands of rows, and every account's
-    // report arrives at the start of a run: they are turned into evidence one at a time, so memory follows
-    // the largest report, not the number of accounts.
+    // report is ready at the start of a run: they are fetched and turned into evidence one at a time, so
+    // memory follows the largest report, not the number of accounts.
     private readonly SemaphoreSlim _reportGate = new(1, 1);
 
     protected override async Task CollectAsync(AwsSession session, string region, CollectionResult result, CancellationToken cancellationToken)
@@ -58,12 +58,14 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
                 await Task.Delay(Clients.Options.CredentialReportPollInterval, Clients.Time, cancellationToken).ConfigureAwait(false);
             }
 
-            var answer = await api.QueryAsync(context, AwsOperations.IamGetCredentialReport, null, cancellationToken).ConfigureAwait(false);
-            var content = answer.Body["Content"]?.GetValue<string>()
-                ?? throw new AwsApiException(AwsOperations.IamGetCredentialReport, AwsApiException.MalformedResponse, "the answer has no Content", null, answer.RequestId);
+            // Fetched under the gate too: a report's answer (base64 in XML) is several times the CSV's size,
+            // and every account's would otherwise be held at once while waiting for its turn.
             await _reportGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                var answer = await api.QueryAsync(context, AwsOperations.IamGetCredentialReport, null, cancellationToken).ConfigureAwait(false);
+                var content = answer.Body["Content"]?.GetValue<string>()
+                    ?? throw new AwsApiException(AwsOperations.IamGetCredentialReport, AwsApiException.MalformedResponse, "the answer has no Content", null, answer.RequestId);
                 EmitCredentialReport(session, answer, content, result);
             }
             finally

@@ -28,16 +28,16 @@ public static class Jcs
 
     public static byte[] Canonicalize(JsonElement element)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        using var buffer = new SegmentedWriter();
         Write(buffer, element);
-        return buffer.WrittenSpan.ToArray();
+        return buffer.ToArray();
     }
 
     public static byte[] Canonicalize(JsonNode? node)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        using var buffer = new SegmentedWriter();
         Write(buffer, node);
-        return buffer.WrittenSpan.ToArray();
+        return buffer.ToArray();
     }
 
     /// <summary>Canonical JSON of any serialisable value (its System.Text.Json form, then canonicalised).</summary>
@@ -231,11 +231,9 @@ public static class Jcs
         // Fast path: nothing to escape, so the UTF-8 of the text goes out as it is.
         if (!NeedsEscaping(value))
         {
-            var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length) + 2);
-            span[0] = (byte)'"';
-            var written = Encoding.UTF8.GetBytes(value, span[1..]);
-            span[written + 1] = (byte)'"';
-            output.Advance(written + 2);
+            WriteRaw(output, "\"");
+            WriteUtf8(output, value);
+            WriteRaw(output, "\"");
             return;
         }
 
@@ -297,10 +295,38 @@ public static class Jcs
         return false;
     }
 
-    internal static void WriteRaw(IBufferWriter<byte> output, string text)
+    internal static void WriteRaw(IBufferWriter<byte> output, string text) => WriteUtf8(output, text);
+
+    /// <summary>Longer text is encoded in chunks, so no span of three times its length is ever asked for.</summary>
+    private const int Utf8Chunk = 4096;
+
+    /// <summary>
+    /// The UTF-8 of <paramref name="text"/>, as <see cref="Encoding.UTF8"/> gives it (a lone surrogate becomes
+    /// U+FFFD), in chunks that never split a surrogate pair.
+    /// </summary>
+    private static void WriteUtf8(IBufferWriter<byte> output, ReadOnlySpan<char> text)
     {
-        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-        var written = Encoding.UTF8.GetBytes(text, span);
-        output.Advance(written);
+        if (text.Length <= Utf8Chunk / 3)
+        {
+            var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+            output.Advance(Encoding.UTF8.GetBytes(text, span));
+            return;
+        }
+
+        while (true)
+        {
+            var status = System.Text.Unicode.Utf8.FromUtf16(text, output.GetSpan(Utf8Chunk), out var read, out var written, replaceInvalidSequences: true, isFinalBlock: true);
+            output.Advance(written);
+            text = text[read..];
+            if (status == OperationStatus.Done)
+            {
+                return;
+            }
+
+            if (status != OperationStatus.DestinationTooSmall)
+            {
+                throw new InvalidOperationException($"UTF-8 encoding stopped: {status}");
+            }
+        }
     }
 }

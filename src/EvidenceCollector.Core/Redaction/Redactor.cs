@@ -82,9 +82,9 @@ public static partial class Redactor
     /// </summary>
     public static byte[] CanonicalRedacted(JsonNode? node)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        using var buffer = new SegmentedWriter();
         WriteRedacted(buffer, node);
-        return buffer.WrittenSpan.ToArray();
+        return buffer.ToArray();
     }
 
     private static void WriteRedacted(IBufferWriter<byte> output, JsonNode? node)

@@ -99,4 +99,58 @@ public sealed class JcsTests
     {
         Assert.Equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", Jcs.Sha256Hex("abc"u8));
     }
+    [Theory]
+    [InlineData(1)]
+    [InlineData(1365)]
+    [InlineData(1366)]
+    [InlineData(4095)]
+    [InlineData(4096)]
+    [InlineData(50_000)]
+    public void Canonicalize_LongText_IsTheUtf8OfTheText(int length)
+    {
+        // Long text is encoded in chunks and written across pooled segments: surrogate pairs that straddle a
+        // chunk or a segment boundary, and lone surrogates (U+FFFD, as Encoding.UTF8 does), must come out as
+        // the one-shot encoding gives them.
+        var text = new StringBuilder();
+        var random = new Random(length);
+        while (text.Length < length)
+        {
+            switch (random.Next(6))
+            {
+                case 0: text.Append("\U0001F600"); break;
+                case 1: text.Append('\u00e9'); break;
+                case 2: text.Append('\u20ac'); break;
+                case 3: text.Append('\ud800'); break;
+                default: text.Append((char)('a' + random.Next(26))); break;
+            }
+        }
+
+        var value = text.ToString(0, length);
+        var node = new System.Text.Json.Nodes.JsonObject { ["v"] = value, ["w"] = value + "\n\"" };
+        var expected = new List<byte>();
+        expected.AddRange("{\"v\":\""u8.ToArray());
+        expected.AddRange(Encoding.UTF8.GetBytes(value));
+        expected.AddRange("\",\"w\":\""u8.ToArray());
+        expected.AddRange(Encoding.UTF8.GetBytes(value + "\\n\\\""));
+        expected.AddRange("\"}"u8.ToArray());
+        Assert.Equal(expected.ToArray(), Jcs.Canonicalize(node));
+        Assert.Equal(expected.ToArray(), EvidenceCollector.Redaction.Redactor.CanonicalRedacted(node));
+    }
+
+    [Fact]
+    public void Canonicalize_PayloadOfManySegments_JoinsThemInOrder()
+    {
+        var array = new System.Text.Json.Nodes.JsonArray();
+        for (var i = 0; i < 20_000; i++)
+        {
+            array.Add(new System.Text.Json.Nodes.JsonObject { ["i"] = i, ["name"] = $"item-{i:D6}" });
+        }
+
+        var bytes = Jcs.Canonicalize(array);
+        Assert.True(bytes.Length > 10 * 16 * 1024, "the payload spans many segments");
+        using var parsed = JsonDocument.Parse(bytes);
+        Assert.Equal(20_000, parsed.RootElement.GetArrayLength());
+        Assert.Equal("item-012345", parsed.RootElement[12_345].GetProperty("name").GetString());
+        Assert.Equal(bytes, Jcs.Canonicalize(parsed.RootElement));
+    }
 }
