@@ -499,7 +499,9 @@ public sealed class PipelineRunner
     /// <summary>
     /// One group of checks (they read the same evidence kinds) over one account: loads those payloads from the
     /// store (what was stored is what is judged), evaluates, hands the findings to <paramref name="sink"/>
-    /// and lets the payloads go, so memory follows the largest group, not the estate.
+    /// and lets the payloads go. Checks that judge item by item (<see cref="CheckMetadata.ItemByItem"/>) see the
+    /// payloads in batches of at most <see cref="ItemBatchBytes"/>, so memory follows a batch, not the size of
+    /// the account; the others see all of the account's payloads of their kinds at once.
     /// </summary>
     private void EvaluateGroup(
         EvidenceStore store,
@@ -513,11 +515,73 @@ public sealed class PipelineRunner
     {
         var provider = group.Provider;
         var accountErrors = errors.Where(e => e.Target.Provider == provider && e.Target.Account == account).ToList();
+        var stored = writer.Evidence(account, group.Kinds);
+        var evaluations = group.Checks.Select(check => new CheckEvaluation(this, writer.RunId, check, provider, account, accountErrors, planned, covered)).ToList();
+
+        // Handed on in batches, in the order they are produced: a large account's group (thousands of
+        // resources × its checks) never holds all its findings at once.
+        var findings = new List<Finding>(FindingBatch);
+        void Emit(IEnumerable<Finding> produced)
+        {
+            foreach (var finding in produced)
+            {
+                findings.Add(finding);
+                if (findings.Count == FindingBatch)
+                {
+                    sink(findings);
+                    findings = new List<Finding>(FindingBatch);
+                }
+            }
+        }
+
+        var whole = evaluations.Where(e => !e.ItemByItem).ToList();
+        if (whole.Count > 0)
+        {
+            JudgeBatch(store, account, stored, whole, Emit);
+        }
+
+        var byItem = evaluations.Where(e => e.ItemByItem).ToList();
+        if (byItem.Count > 0)
+        {
+            var batch = new List<StoredEvidence>();
+            long bytes = 0;
+            foreach (var item in stored)
+            {
+                var length = store.Objects.Locate(item.Hash)?.Length ?? 0;
+                if (batch.Count > 0 && (bytes + length > ItemBatchBytes || batch.Count >= ItemBatchCount))
+                {
+                    JudgeBatch(store, account, batch, byItem, Emit);
+                    batch = [];
+                    bytes = 0;
+                }
+
+                batch.Add(item);
+                bytes += length;
+            }
+
+            // Judged at least once, empty or not: a check may conclude from the absence of items.
+            if (batch.Count > 0 || stored.Count == 0)
+            {
+                JudgeBatch(store, account, batch, byItem, Emit);
+            }
+        }
+
+        foreach (var evaluation in evaluations)
+        {
+            Emit(evaluation.Complete());
+        }
+
+        sink(findings);
+    }
+
+    /// <summary>Loads <paramref name="batch"/>'s payloads, lets every evaluation judge them, then lets them go.</summary>
+    private static void JudgeBatch(EvidenceStore store, string account, IReadOnlyList<StoredEvidence> batch, List<CheckEvaluation> evaluations, Action<IEnumerable<Finding>> emit)
+    {
         var documents = new List<JsonDocument>();
         try
         {
-            var items = new List<EvidenceItem>();
-            foreach (var stored in writer.Evidence(account, group.Kinds))
+            var items = new List<EvidenceItem>(batch.Count);
+            foreach (var stored in batch)
             {
                 var bytes = store.Objects.Read(stored.Hash);
                 var document = JsonDocument.Parse(bytes);
@@ -526,7 +590,7 @@ public sealed class PipelineRunner
                 {
                     // A parsed document rents its index from the shared array pool, which keeps what it is given
                     // back: a large payload's index is copied out and returned at once, so a group of large
-                    // payloads (Config rules with their evaluations) does not leave the pool holding one each.
+                    // payloads does not leave the pool holding one each.
                     payload = document.RootElement.Clone();
                     document.Dispose();
                 }
@@ -539,13 +603,10 @@ public sealed class PipelineRunner
                 items.Add(new EvidenceItem(stored.Kind, account, stored.Region, stored.ResourceId, stored.Hash, payload));
             }
 
-            var findings = new List<Finding>();
-            foreach (var check in group.Checks)
+            foreach (var evaluation in evaluations)
             {
-                findings.AddRange(EvaluateCheck(writer.RunId, check, provider, account, items, accountErrors, planned, covered));
+                emit(evaluation.Judge(items));
             }
-
-            sink(findings);
         }
         finally
         {
@@ -564,83 +625,119 @@ public sealed class PipelineRunner
         public List<ICheck> Checks { get; } = checks;
     }
 
-    private IEnumerable<Finding> EvaluateCheck(
+    /// <summary>
+    /// One check over one account, fed its evidence in one batch or several (<see cref="Judge"/>), then
+    /// <see cref="Complete"/>d: what the runner adds around the check's own results (collection errors,
+    /// not_applicable for empty regions and skipped targets) depends on everything the check said, so it comes last.
+    /// </summary>
+    private sealed class CheckEvaluation(
+        PipelineRunner runner,
         string runId,
         ICheck check,
         Provider provider,
         string account,
-        List<EvidenceItem> items,
         List<(Target Target, CollectionError Error)> accountErrors,
         List<PlannedTarget> planned,
         ConcurrentDictionary<(Provider, string Account, string Region, string Kind), bool> covered)
     {
-        var meta = check.Metadata;
-        var kinds = meta.EvidenceKinds.ToHashSet(StringComparer.Ordinal);
-        var results = new List<CheckResult>();
-        var relevantErrors = accountErrors.Where(e => e.Error.Kinds.Contains("*") || e.Error.Kinds.Any(kinds.Contains)).ToList();
-        var input = new CheckInput(provider, account, items.Where(i => kinds.Contains(i.Kind)).ToList());
-        try
-        {
-            results.AddRange(check.Evaluate(input));
-        }
-        catch (Exception e)
-        {
-            Log.CheckFailed(_logger, e, meta.Id, account);
-            results.Add(new CheckResult(ResourceFor(provider, account, Target.Global), Target.Global, FindingStatus.Error, $"the check could not evaluate the evidence: {e.GetType().Name}: {e.Message}", input.Items.Select(i => i.Hash).Distinct().ToList()));
-        }
+        private readonly HashSet<string> _kinds = check.Metadata.EvidenceKinds.ToHashSet(StringComparer.Ordinal);
+        private readonly HashSet<string> _regionsWithResults = new(StringComparer.Ordinal);
+        private List<(Target Target, CollectionError Error)>? _relevantErrors;
+        private int _results;
 
-        // A fail the check drew from absence (it cites no evidence) cannot stand when evidence of its kinds
-        // failed to arrive: "no multi-region trail" after DescribeTrails was denied is unknown, not a fail.
-        if (relevantErrors.Count > 0)
+        public bool ItemByItem => check.Metadata.ItemByItem;
+
+        private List<(Target Target, CollectionError Error)> RelevantErrors => _relevantErrors ??=
+            accountErrors.Where(e => e.Error.Kinds.Contains("*") || e.Error.Kinds.Any(_kinds.Contains)).ToList();
+
+        /// <summary>The check's findings on <paramref name="items"/> (those of its kinds are handed to it).</summary>
+        public IEnumerable<Finding> Judge(IReadOnlyList<EvidenceItem> items)
         {
-            for (var i = 0; i < results.Count; i++)
+            var meta = check.Metadata;
+            var results = new List<CheckResult>();
+            var input = new CheckInput(provider, account, items.Where(i => _kinds.Contains(i.Kind)).ToList());
+            try
             {
-                if (results[i].Status == FindingStatus.Fail && results[i].EvidenceHashes.Count == 0)
+                results.AddRange(check.Evaluate(input));
+            }
+            catch (Exception e)
+            {
+                Log.CheckFailed(runner._logger, e, meta.Id, account);
+                results.Add(new CheckResult(ResourceFor(provider, account, Target.Global), Target.Global, FindingStatus.Error, $"the check could not evaluate the evidence: {e.GetType().Name}: {e.Message}", input.Items.Select(i => i.Hash).Distinct().ToList()));
+            }
+
+            // A fail the check drew from absence (it cites no evidence) cannot stand when evidence of its kinds
+            // failed to arrive: "no multi-region trail" after DescribeTrails was denied is unknown, not a fail.
+            if (RelevantErrors.Count > 0)
+            {
+                for (var i = 0; i < results.Count; i++)
                 {
-                    results[i] = results[i] with
+                    if (results[i].Status == FindingStatus.Fail && results[i].EvidenceHashes.Count == 0)
                     {
-                        Status = FindingStatus.Error,
-                        Message = $"{results[i].Message}, but some evidence this check reads could not be collected ({relevantErrors[0].Error.Code}), so this is not a conclusion",
-                    };
+                        results[i] = results[i] with
+                        {
+                            Status = FindingStatus.Error,
+                            Message = $"{results[i].Message}, but some evidence this check reads could not be collected ({RelevantErrors[0].Error.Code}), so this is not a conclusion",
+                        };
+                    }
                 }
             }
+
+            return results.Select(Finding).ToList();
         }
 
-        foreach (var (target, error) in relevantErrors)
+        /// <summary>Error findings for the evidence that could not be collected, then not_applicable where nothing was found.</summary>
+        public IEnumerable<Finding> Complete()
         {
-            var message = $"evidence could not be collected: {error.Code}: {error.Message}" + (error.Operation is null ? string.Empty : $" ({error.Operation})");
-            results.Add(new CheckResult(error.ResourceId ?? ResourceFor(provider, account, error.Region), error.Region, FindingStatus.Error, message, []));
-        }
-
-        // Absence is visible: a covered region where the check found nothing of its kind is not_applicable.
-        var accountLevel = results.Any(r => r.Region == Target.Global);
-        var regions = planned.Where(t => t.Target.Provider == provider && t.Target.Account == account && t.Outcome == TargetOutcome.Evaluated).Select(t => t.Target.Region).Distinct();
-        foreach (var region in regions.Order(StringComparer.Ordinal))
-        {
-            if (!kinds.Any(k => covered.ContainsKey((provider, account, region, k))))
+            var meta = check.Metadata;
+            var results = new List<CheckResult>();
+            foreach (var (target, error) in RelevantErrors)
             {
-                continue;
+                var message = $"evidence could not be collected: {error.Code}: {error.Message}" + (error.Operation is null ? string.Empty : $" ({error.Operation})");
+                results.Add(new CheckResult(error.ResourceId ?? ResourceFor(provider, account, error.Region), error.Region, FindingStatus.Error, message, []));
+                Seen(error.Region);
             }
 
-            var any = region == Target.Global ? results.Count > 0 : accountLevel || results.Any(r => r.Region == region);
-            if (!any)
+            // Absence is visible: a covered region where the check found nothing of its kind is not_applicable.
+            var accountLevel = _regionsWithResults.Contains(Target.Global);
+            var regions = planned.Where(t => t.Target.Provider == provider && t.Target.Account == account && t.Outcome == TargetOutcome.Evaluated).Select(t => t.Target.Region).Distinct();
+            foreach (var region in regions.Order(StringComparer.Ordinal))
             {
-                results.Add(new CheckResult(ResourceFor(provider, account, region), region, FindingStatus.NotApplicable, $"no resources: nothing of kind {string.Join(", ", meta.EvidenceKinds)} in {region}", []));
+                if (!_kinds.Any(k => covered.ContainsKey((provider, account, region, k))))
+                {
+                    continue;
+                }
+
+                var any = region == Target.Global ? _results > 0 : accountLevel || _regionsWithResults.Contains(region);
+                if (!any)
+                {
+                    results.Add(new CheckResult(ResourceFor(provider, account, region), region, FindingStatus.NotApplicable, $"no resources: nothing of kind {string.Join(", ", meta.EvidenceKinds)} in {region}", []));
+                }
             }
+
+            // Targets the planner skipped (e.g. a region not enabled) are not_applicable with the planner's reason.
+            foreach (var skipped in planned.Where(t => t.Target.Provider == provider && t.Target.Account == account && t.Outcome == TargetOutcome.Skipped && !t.Target.IsGlobal))
+            {
+                if (runner._collectors.Any(c => !c.Descriptor.Global && c.Descriptor.Kinds.Any(_kinds.Contains)))
+                {
+                    results.Add(new CheckResult(ResourceFor(provider, account, skipped.Target.Region), skipped.Target.Region, FindingStatus.NotApplicable, skipped.Detail ?? "region skipped", []));
+                }
+            }
+
+            return results.Select(Finding).ToList();
         }
 
-        // Targets the planner skipped (e.g. a region not enabled) are not_applicable with the planner's reason.
-        foreach (var skipped in planned.Where(t => t.Target.Provider == provider && t.Target.Account == account && t.Outcome == TargetOutcome.Skipped && !t.Target.IsGlobal))
+        private void Seen(string region)
         {
-            if (_collectors.Any(c => !c.Descriptor.Global && c.Descriptor.Kinds.Any(kinds.Contains)))
-            {
-                results.Add(new CheckResult(ResourceFor(provider, account, skipped.Target.Region), skipped.Target.Region, FindingStatus.NotApplicable, skipped.Detail ?? "region skipped", []));
-            }
+            _results++;
+            _regionsWithResults.Add(region);
         }
 
-        foreach (var r in results)
+        private Finding Finding(CheckResult r)
         {
-            yield return new Finding
+            var meta = check.Metadata;
+            Seen(r.Region);
+            return new Finding
             {
                 RunId = runId,
                 CheckId = r.CheckId ?? meta.Id,
@@ -653,7 +750,7 @@ public sealed class PipelineRunner
                 Severity = meta.Severity,
                 Message = r.Message,
                 Evidence = r.EvidenceHashes.Distinct().Order(StringComparer.Ordinal).ToList(),
-                Controls = _mapping.ControlsFor(meta, r.MappingKey).Order(StringComparer.Ordinal).ToList(),
+                Controls = runner._mapping.ControlsFor(meta, r.MappingKey).Order(StringComparer.Ordinal).ToList(),
                 MappingKey = r.MappingKey,
             };
         }
@@ -673,6 +770,15 @@ public sealed class PipelineRunner
     /// </summary>
     /// <summary>A check group whose evidence (canonical bytes, one account) exceeds this is evaluated after collection.</summary>
     private const long OverlapEvaluationBytes = 8L * 1024 * 1024;
+
+    /// <summary>Findings are handed to the store in batches of this size (see <see cref="EvaluateGroup"/>).</summary>
+    private const int FindingBatch = 2048;
+
+    /// <summary>Item-by-item checks are fed batches of at most this many payload bytes ...</summary>
+    private const long ItemBatchBytes = 4L * 1024 * 1024;
+
+    /// <summary>... and at most this many items.</summary>
+    private const int ItemBatchCount = 1024;
 
     /// <summary>Payloads from this size on are judged from a copy of their parsed form (see <see cref="EvaluateGroup"/>).</summary>
     private const int LargePayloadBytes = 64 * 1024;

@@ -362,6 +362,10 @@ internal static class AwsBenchmark
 
         public void CollectorFinished(string collector, Target target, int records, int errors)
         {
+            if (Timeline)
+            {
+                Console.Error.WriteLine($"{_watch.Elapsed.TotalSeconds:F1}s finished {collector} {target.Account}/{target.Region}: {records} records, {errors} errors");
+            }
         }
 
         public string Current { get; private set; } = "planning";

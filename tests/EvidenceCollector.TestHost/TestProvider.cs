@@ -63,6 +63,9 @@ public sealed class WidgetBehaviour
     /// <summary>Stream records through the runner's sink (with its backpressure) instead of returning them.</summary>
     public bool Stream { get; set; }
 
+    /// <summary>The number of items in each input <see cref="WidgetEncryptedCheck"/> was handed.</summary>
+    public List<int> CheckBatches { get; } = [];
+
     public int Retained;
 
     public int InFlight;
@@ -133,14 +136,22 @@ public sealed class WidgetCollector(WidgetBehaviour behaviour, TimeProvider time
     }
 }
 
-public sealed class WidgetEncryptedCheck : ICheck
+/// <summary>Judges widget by widget (<see cref="CheckMetadata.ItemByItem"/>), and records the batches it is handed.</summary>
+public sealed class WidgetEncryptedCheck(WidgetBehaviour behaviour) : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
         "aws.test.widget_encrypted", "Widgets are encrypted", Severity.High, "Widget",
-        "Unencrypted widgets leak.", "Encrypt the widget.", [WidgetCollector.Kind]);
+        "Unencrypted widgets leak.", "Encrypt the widget.", [WidgetCollector.Kind], ItemByItem: true);
 
-    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        input.OfKind(WidgetCollector.Kind).Select(w => CheckResult.Of(w, w.Payload.Bool("Encrypted") == true, "widget is encrypted", "widget is not encrypted"));
+    public IEnumerable<CheckResult> Evaluate(CheckInput input)
+    {
+        lock (behaviour.CheckBatches)
+        {
+            behaviour.CheckBatches.Add(input.Items.Count);
+        }
+
+        return input.OfKind(WidgetCollector.Kind).Select(w => CheckResult.Of(w, w.Payload.Bool("Encrypted") == true, "widget is encrypted", "widget is not encrypted"));
+    }
 }
 
 public sealed class WidgetNamedCheck : ICheck

@@ -237,6 +237,7 @@ public sealed class AwsApiClient
                 var immutable = await context.Credentials.GetCredentialsAsync().ConfigureAwait(false);
                 using var message = BuildSigned(baseUri, method, path, body, contentType, headers, service.SigningName, signingRegion, immutable, null);
                 HttpResponseMessage response;
+                ResponseBody answerBody;
 
                 // The shared limiter bounds requests on the wire: it is held from send to the last byte, not
                 // while signing or parsing.
@@ -244,7 +245,7 @@ public sealed class AwsApiClient
                 {
                     try
                     {
-                        response = await _http.SendAsync(message, token).ConfigureAwait(false);
+                        response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
                     }
                     catch (HttpRequestException e)
                     {
@@ -255,11 +256,27 @@ public sealed class AwsApiClient
                         throw new AwsApiException(operation, "RequestTimeout", "the HTTP attempt timed out", null, null, e);
                     }
 
+                    // The body is read after the headers, so HttpClient's timeout no longer covers it: the same
+                    // attempt timeout bounds it here (a stalled body is a timed-out attempt, retried).
+                    using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
+                    if (_http.Timeout != Timeout.InfiniteTimeSpan)
+                    {
+                        attempt.CancelAfter(_http.Timeout);
+                    }
+
                     try
                     {
-                        // Into the content's pooled buffer; parsed from there as a stream, so a large answer
-                        // is never also held as one string.
-                        await response.Content.LoadIntoBufferAsync(token).ConfigureAwait(false);
+                        answerBody = await ResponseBody.ReadAsync(response.Content, attempt.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is HttpRequestException or IOException)
+                    {
+                        response.Dispose();
+                        throw new AwsApiException(operation, AwsApiException.TransportError, "the answer's body could not be read: " + e.Message, null, null, e);
+                    }
+                    catch (OperationCanceledException e) when (!token.IsCancellationRequested)
+                    {
+                        response.Dispose();
+                        throw new AwsApiException(operation, "RequestTimeout", "the HTTP attempt timed out while reading the answer", null, null, e);
                     }
                     catch
                     {
@@ -269,15 +286,16 @@ public sealed class AwsApiClient
                 }
 
                 using (response)
+                using (answerBody)
                 {
                     var requestId = HeaderRequestId(response);
                     if (!response.IsSuccessStatusCode)
                     {
-                        throw ParseError(operation, response, await response.Content.ReadAsStringAsync(token).ConfigureAwait(false), requestId);
+                        throw ParseError(operation, response, answerBody.Text(), requestId);
                     }
 
-                    using var body = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
-                    var parsed = parse(operation, body, requestId);
+                    using var stream = answerBody.OpenRead();
+                    var parsed = parse(operation, stream, requestId);
                     requestId ??= parsed["__requestId"]?.GetValue<string>();
                     parsed.Remove("__requestId");
                     return new AwsAnswer(parsed, requestId, baseUri, _time.GetUtcNow());

@@ -28,18 +28,24 @@ public static class AwsRetry
     /// <summary>The Polly pipeline of the signed client.</summary>
     public static ResiliencePipeline CreatePipeline(AwsRetryOptions options, TimeProvider timeProvider)
     {
-        return new ResiliencePipelineBuilder { TimeProvider = timeProvider }
-            .AddTimeout(new TimeoutStrategyOptions { Timeout = options.TotalTimeout })
-            .AddRetry(new RetryStrategyOptions
+        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = options.TotalTimeout });
+
+        // MaxAttempts = 1 (allowed: no retries) has no retry strategy at all; Polly refuses one of zero retries.
+        if (options.MaxAttempts > 1)
+        {
+            builder.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<AwsApiException>(e => e.IsTransient),
-                MaxRetryAttempts = Math.Max(0, options.MaxAttempts - 1),
+                MaxRetryAttempts = options.MaxAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = options.BaseDelay,
                 MaxDelay = options.MaxDelay,
-            })
-            .Build();
+            });
+        }
+
+        return builder.Build();
     }
 
     /// <summary>Applies the same policy to an SDK client's config.</summary>

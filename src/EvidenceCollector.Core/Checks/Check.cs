@@ -7,6 +7,11 @@ namespace EvidenceCollector.Checks;
 /// Typed metadata of a check. <see cref="Id"/> is stable data (<c>aws.s3.bucket_default_encryption_enabled</c>):
 /// the class can be renamed, the id cannot.
 /// </summary>
+/// <param name="ItemByItem">
+/// True when every result the check gives depends on one evidence item alone (it never compares items or
+/// concludes from their absence): the runner may then hand it an account's items in several batches, so memory
+/// follows a batch rather than the account. A check that looks across items must leave it false.
+/// </param>
 /// <param name="DynamicMapping">
 /// For checks that emit one finding family per external rule (AWS Config rules, Azure Policy definitions):
 /// the name of the mapping table (<c>aws-config-rules</c>) their findings are mapped through, keyed by
@@ -20,7 +25,8 @@ public sealed record CheckMetadata(
     string Rationale,
     string Remediation,
     IReadOnlyList<string> EvidenceKinds,
-    string? DynamicMapping = null)
+    string? DynamicMapping = null,
+    bool ItemByItem = false)
 {
     public Provider Provider => Id.StartsWith("azure.", StringComparison.Ordinal) ? Provider.Azure : Provider.Aws;
 }

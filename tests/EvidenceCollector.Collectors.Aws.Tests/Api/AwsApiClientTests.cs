@@ -12,13 +12,16 @@ public sealed class AwsApiClientTests
 {
     private static readonly AwsCallContext Context = new(new BasicAWSCredentials("AKIDEXAMPLE", "secret"), "eu-west-1", "123456789012");
 
-    private static (AwsApiClient Client, ScriptedHandler Handler) Create(int maxAttempts = 4, params Func<HttpRequestMessage, string, HttpResponseMessage>[] answers)
+    private static (AwsApiClient Client, ScriptedHandler Handler) Create(int maxAttempts = 4, params Func<HttpRequestMessage, string, HttpResponseMessage>[] answers) =>
+        Create(maxAttempts, Timeout.InfiniteTimeSpan, answers);
+
+    private static (AwsApiClient Client, ScriptedHandler Handler) Create(int maxAttempts, TimeSpan attemptTimeout, params Func<HttpRequestMessage, string, HttpResponseMessage>[] answers)
     {
         var handler = new ScriptedHandler(answers);
         var options = AwsHarness.FastOptions().Retry;
         options.MaxAttempts = maxAttempts;
         var endpoints = new AwsEndpoints(null, name => name == "AWS_ENDPOINT_URL" ? "http://127.0.0.1:4566" : null);
-        return (new AwsApiClient(new HttpClient(handler), endpoints, AwsRetry.CreatePipeline(options, TimeProvider.System), TimeProvider.System), handler);
+        return (new AwsApiClient(new HttpClient(handler) { Timeout = attemptTimeout }, endpoints, AwsRetry.CreatePipeline(options, TimeProvider.System), TimeProvider.System), handler);
     }
 
     private static HttpResponseMessage Xml(HttpStatusCode status, string body, string? requestId = null)
@@ -186,6 +189,94 @@ public sealed class AwsApiClientTests
     }
 
     private sealed record Seen(string Uri, string Body, string Authorization, string? Target, string? AccountHeader);
+
+    [Fact]
+    public async Task QueryListAsync_AnswerOfManyBufferSegments_ParsedWhole()
+    {
+        // The body is copied off the wire into 16 kB segments and parsed from them: an answer of ~300 kB, with
+        // multi-byte characters wherever the segment boundaries fall, must come out whole.
+        var members = string.Concat(Enumerable.Range(0, 3000).Select(i => $"<member><UserName>user-{i:D4}-\u00e9\u20ac\U0001F600</UserName><Path>/{new string('p', 40)}/</Path></member>"));
+        var (client, _) = Create(1, (_, _) => Xml(HttpStatusCode.OK, Users(members, false, null)));
+
+        var answer = await client.QueryListAsync(Context, AwsOperations.IamListUsers, null, "Users", CancellationToken.None);
+
+        Assert.Equal(3000, answer.Items.Count);
+        Assert.Equal("user-2999-\u00e9\u20ac\U0001F600", answer.Items[2999]!["UserName"]!.GetValue<string>());
+        Assert.Equal("req-xml", answer.Last.RequestId);
+    }
+
+    [Fact]
+    public async Task JsonAsync_WhitespaceOnlyBody_IsMalformedNotEmptySuccess()
+    {
+        var (client, _) = Create(1, (_, _) => Json(HttpStatusCode.OK, " \r\n\t "));
+
+        var e = await Assert.ThrowsAsync<AwsApiException>(() => client.JsonAsync(Context, AwsOperations.LogsDescribeLogGroups, null, CancellationToken.None));
+
+        Assert.Equal(AwsApiException.MalformedResponse, e.Code);
+        Assert.Contains("the JSON answer is empty", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QueryAsync_BodyStallsAfterHeaders_AttemptTimesOutAndIsRetried()
+    {
+        // Headers arrive, the body never does: the attempt timeout covers the body too, and the stalled attempt
+        // is retried like any timed-out one.
+        var (client, handler) = Create(3, TimeSpan.FromMilliseconds(300),
+            (_, _) => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new StalledStream()) },
+            (_, _) => Xml(HttpStatusCode.OK, Users("<member><UserName>a</UserName></member>", false, null)));
+
+        var answer = await client.QueryAsync(Context, AwsOperations.IamListUsers, null, CancellationToken.None);
+
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.Equal("a", answer.Body["Users"]!.AsArray()[0]!["UserName"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task QueryAsync_BodyAlwaysStalls_RequestTimeoutErrorNotHang()
+    {
+        var (client, handler) = Create(2, TimeSpan.FromMilliseconds(200),
+            (_, _) => new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new StalledStream()) });
+
+        var e = await Assert.ThrowsAsync<AwsApiException>(() => client.QueryAsync(Context, AwsOperations.IamListUsers, null, CancellationToken.None));
+
+        Assert.Equal("RequestTimeout", e.Code);
+        Assert.Equal(2, handler.Requests.Count);
+    }
+
+    /// <summary>A body that sends nothing until it is cancelled.</summary>
+    private sealed class StalledStream : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => 0; set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            return 0;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("reads are asynchronous");
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 
     private sealed class ScriptedHandler(Func<HttpRequestMessage, string, HttpResponseMessage>[] answers) : HttpMessageHandler
     {

@@ -227,6 +227,47 @@ public sealed class EstateCollectorTests
         Assert.All(findings, f => Assert.Equal(FindingStatus.Error, f.Result.Status));
     }
 
+    [Fact]
+    public async Task ItemByItemChecks_OnTheDemoEstate_JudgingItemsOneAtATimeGivesTheSameResults()
+    {
+        // The runner may hand an item-by-item check an account's items in batches: that is only sound if the
+        // check's results on all items are exactly its results on each item alone. Checked on the demo estate's
+        // real evidence (good and bad configurations, plus section errors from denied sub-calls).
+        await using var server = await EstateServer.StartAsync(EstateDefinition.Demo());
+        server.Switches.AddFailure(new FailureRule { Service = "s3", Operation = "GetBucketVersioning", Kind = FailureKind.AccessDenied });
+        var harness = AwsHarness.ForUrl(server.BaseUrl, Demo, Organization());
+        var run = await harness.RunAsync();
+        var byItem = AwsChecks.All.Where(c => c.Metadata.ItemByItem).ToList();
+        Assert.True(byItem.Count >= 20, $"only {byItem.Count} item-by-item checks");
+
+        var compared = 0;
+        foreach (var account in run.Plan.Targets.Select(t => t.Target.Account).Distinct())
+        {
+            var records = run.For(account).ToList();
+            foreach (var check in byItem)
+            {
+                var input = Evidence.FromRecords(account, records, check.Metadata.EvidenceKinds);
+                var whole = check.Evaluate(input).ToList();
+                var oneByOne = input.Items.SelectMany(item => check.Evaluate(new CheckInput(Provider.Aws, account, [item]))).ToList();
+                Assert.True(whole.SequenceEqual(oneByOne, ResultComparer.Instance), $"{check.Metadata.Id} on {account}: {whole.Count} results on all items, {oneByOne.Count} one by one");
+                compared += whole.Count;
+            }
+        }
+
+        Assert.True(compared > 100, $"only {compared} results compared");
+    }
+
+    /// <summary>Results compared by value (their evidence lists included).</summary>
+    private sealed class ResultComparer : IEqualityComparer<CheckResult>
+    {
+        public static readonly ResultComparer Instance = new();
+
+        public bool Equals(CheckResult? x, CheckResult? y) =>
+            x is not null && y is not null && (x with { EvidenceHashes = [] }) == (y with { EvidenceHashes = [] }) && x.EvidenceHashes.SequenceEqual(y.EvidenceHashes);
+
+        public int GetHashCode(CheckResult obj) => (obj with { EvidenceHashes = [] }).GetHashCode();
+    }
+
     private static List<(string Check, CheckResult Result)> Evaluate(string account, IReadOnlyList<EvidenceCollector.Collection.EvidenceRecord> records) =>
         AwsChecks.All.SelectMany(c => c.Evaluate(Evidence.FromRecords(account, records, c.Metadata.EvidenceKinds)).Select(r => (c.Metadata.Id, r))).ToList();
 }

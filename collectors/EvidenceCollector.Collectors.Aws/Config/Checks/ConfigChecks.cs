@@ -105,7 +105,7 @@ public sealed class ConfigRuleResultsCheck : ICheck
         "aws.config.rules", "AWS Config rule evaluations", Severity.Medium, "AwsConfigRule",
         "AWS Config rules the organisation deployed are evidence of the controls they test; their results are reported per rule and resource.",
         "Remediate the non-compliant resources as the rule's documentation describes.",
-        [AwsKinds.ConfigRule], DynamicMapping: "aws-config-rules");
+        [AwsKinds.ConfigRule], DynamicMapping: "aws-config-rules", ItemByItem: true);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input)
     {

@@ -40,7 +40,7 @@ public sealed class CustomerPolicyNoAdminCheck : PolicyNoAdminCheck
         "aws.iam.customer_policy_no_admin", "Customer-managed policies do not allow * on *", Severity.High, "AwsIamPolicy",
         "Full administrative policies defeat least privilege; privileged access should be granted deliberately and narrowly.",
         "Replace \"Action\": \"*\" / \"Resource\": \"*\" statements with the actions and resources the role needs.",
-        [AwsKinds.IamPolicy]);
+        [AwsKinds.IamPolicy], ItemByItem: true);
 
     protected override string Scope => "Local";
 }
@@ -51,7 +51,7 @@ public sealed class AwsAttachedPolicyNoAdminCheck : PolicyNoAdminCheck
         "aws.iam.aws_attached_policy_no_admin", "No attached AWS-managed policy allows * on *", Severity.Critical, "AwsIamPolicy",
         "An attached AdministratorAccess-like policy gives someone unrestricted rights; it should be rare and reviewed.",
         "Detach AWS-managed administrative policies; grant scoped policies or use break-glass roles.",
-        [AwsKinds.IamPolicy]);
+        [AwsKinds.IamPolicy], ItemByItem: true);
 
     protected override string Scope => "AWS";
 }
@@ -62,7 +62,7 @@ public sealed class UserNoDirectPoliciesCheck : ICheck
         "aws.iam.user_no_direct_policies", "IAM users get permissions only through groups or roles", Severity.Low, "AwsIamUser",
         "Permissions attached to individual users are hard to review and drift from the role model.",
         "Move managed and inline user policies to groups (or roles) and add the user to the group.",
-        [AwsKinds.IamUser]);
+        [AwsKinds.IamUser], ItemByItem: true);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
         CheckSupport.Each(input, AwsKinds.IamUser, ["AttachedPolicies", "InlinePolicies"], item =>
@@ -82,7 +82,7 @@ public sealed class UserNoAdministratorAccessCheck : ICheck
         "aws.iam.user_no_administrator_access", "No IAM user has AdministratorAccess attached", Severity.Critical, "AwsIamUser",
         "Standing full administrative rights on a long-lived user identity is the privileged access the standard asks to restrict.",
         "Detach AdministratorAccess from users; use roles assumed on demand for administration.",
-        [AwsKinds.IamUser]);
+        [AwsKinds.IamUser], ItemByItem: true);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
         CheckSupport.Each(input, AwsKinds.IamUser, ["AttachedPolicies"], item =>

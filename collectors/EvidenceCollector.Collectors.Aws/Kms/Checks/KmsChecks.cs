@@ -9,7 +9,7 @@ public sealed class KeyRotationCheck : ICheck
     public CheckMetadata Metadata { get; } = new(
         "aws.kms.cmk_rotation_enabled", "Customer-managed KMS keys rotate automatically", Severity.Medium, "AwsKmsKey",
         "Automatic rotation limits how much data one key version protects (key lifecycle management).",
-        "Enable automatic key rotation (EnableKeyRotation).", [AwsKinds.KmsKey]);
+        "Enable automatic key rotation (EnableKeyRotation).", [AwsKinds.KmsKey], ItemByItem: true);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
         CheckSupport.Each(
@@ -41,7 +41,7 @@ public sealed class KeyNotPendingDeletionCheck : ICheck
     public CheckMetadata Metadata { get; } = new(
         "aws.kms.cmk_not_pending_deletion", "Customer-managed KMS keys are not scheduled for deletion", Severity.High, "AwsKmsKey",
         "Deleting a key makes everything encrypted with it unrecoverable; scheduled deletions must be deliberate.",
-        "Cancel the key deletion (CancelKeyDeletion) unless the data it protects is meant to be destroyed.", [AwsKinds.KmsKey]);
+        "Cancel the key deletion (CancelKeyDeletion) unless the data it protects is meant to be destroyed.", [AwsKinds.KmsKey], ItemByItem: true);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
         CheckSupport.Each(input, AwsKinds.KmsKey, ["KeyMetadata"], item =>

@@ -66,7 +66,7 @@ internal static class BucketExposure
 internal static class Buckets
 {
     public static CheckMetadata Meta(string id, string title, Severity severity, string rationale, string remediation, params string[] extraKinds) =>
-        new(id, title, severity, "AwsS3Bucket", rationale, remediation, [AwsKinds.S3Bucket, .. extraKinds]);
+        new(id, title, severity, "AwsS3Bucket", rationale, remediation, [AwsKinds.S3Bucket, .. extraKinds], ItemByItem: extraKinds.Length == 0);
 }
 
 public sealed class BucketDefaultEncryptionCheck : ICheck
