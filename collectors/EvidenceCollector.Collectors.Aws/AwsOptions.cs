@@ -28,6 +28,16 @@ public sealed class AwsOptions
     /// <summary>Resources one collector works on at once (per-resource sub-calls fan out up to this).</summary>
     public int ResourceConcurrency { get; set; } = 8;
 
+    /// <summary>
+    /// Resources worked on at once across every collector and account; 0 (the default) means twice
+    /// <see cref="MaxConcurrentCalls"/>: enough to keep every call slot busy, few enough that resources do not
+    /// queue for slots holding their half-built evidence.
+    /// </summary>
+    public int ResourcesInFlight { get; set; }
+
+    /// <summary>The effective bound of <see cref="ResourcesInFlight"/>.</summary>
+    public int MaxResourcesInFlight => ResourcesInFlight > 0 ? ResourcesInFlight : Math.Max(ResourceConcurrency, 2 * MaxConcurrentCalls);
+
     /// <summary>How long to wait between polls while IAM generates the credential report.</summary>
     public TimeSpan CredentialReportPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -76,6 +86,11 @@ public sealed partial class AwsOptionsValidator : IValidateOptions<AwsOptions>
         if (options.MaxConcurrentCalls is < 1 or > 1024)
         {
             problems.Add($"Aws:MaxConcurrentCalls: must be between 1 and 1024, got {options.MaxConcurrentCalls}");
+        }
+
+        if (options.ResourcesInFlight is < 0 or > 4096)
+        {
+            problems.Add($"Aws:ResourcesInFlight: must be between 0 (twice Aws:MaxConcurrentCalls) and 4096, got {options.ResourcesInFlight}");
         }
 
         if (options.ResourceConcurrency is < 1 or > 256)

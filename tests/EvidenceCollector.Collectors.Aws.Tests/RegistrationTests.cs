@@ -31,6 +31,28 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public void SdkClients_HaveNoMetricsHandler_ButKeepRetryAndErrorHandling()
+    {
+        // The SDK's metrics handler formats every error's stack trace for its telemetry; the collector removes it
+        // from the SDK clients' pipelines (see WithoutSdkMetrics). Everything else in the pipeline stays.
+        using var provider = Build([]);
+        var clients = provider.GetRequiredService<EvidenceCollector.Collectors.Aws.Api.AwsClients>();
+        var credentials = new Amazon.Runtime.BasicAWSCredentials("AKIDEXAMPLE", "secret");
+        using var s3 = clients.S3(credentials, "eu-west-1");
+        using var ec2 = clients.Ec2(credentials, "eu-west-1");
+        using var kms = clients.Kms(credentials, "eu-west-1");
+        foreach (var client in new Amazon.Runtime.AmazonServiceClient[] { s3, ec2, kms })
+        {
+            var property = typeof(Amazon.Runtime.AmazonServiceClient).GetProperty("RuntimePipeline", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)!;
+            var pipeline = (Amazon.Runtime.Internal.RuntimePipeline)property.GetValue(client)!;
+            var handlers = pipeline.Handlers.Select(h => h.GetType().Name).ToList();
+            Assert.DoesNotContain(nameof(Amazon.Runtime.Internal.MetricsHandler), handlers);
+            Assert.Contains(handlers, h => h.Contains("Retry", StringComparison.Ordinal));
+            Assert.Contains(handlers, h => h.Contains("ErrorHandler", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void Validate_BadRoleArnAndRegion_NamesTheKeys()
     {
         using var provider = Build(new()

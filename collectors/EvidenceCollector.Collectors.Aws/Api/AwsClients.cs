@@ -23,6 +23,11 @@ public sealed class AwsClients : IDisposable
 
     private readonly LimitedHttpClientFactory _http;
 
+    static AwsClients()
+    {
+        Amazon.Runtime.Internal.RuntimePipelineCustomizerRegistry.Instance.Register(new WithoutSdkMetrics());
+    }
+
     public AwsClients(AwsApiClient api, AwsEndpoints endpoints, IOptions<AwsOptions> options, TimeProvider time, AwsCallLimiter? limiter = null)
     {
         _http = new LimitedHttpClientFactory(limiter ?? AwsCallLimiter.Unbounded, options.Value.Retry.AttemptTimeout);
@@ -31,11 +36,24 @@ public sealed class AwsClients : IDisposable
         Options = options.Value;
         _retry = options.Value.Retry;
         Time = time;
+        ResourceSlots = new SemaphoreSlim(Options.MaxResourcesInFlight);
     }
+
+    /// <summary>
+    /// Resources being worked on at once across every collector and account (<see cref="AwsOptions.MaxResourcesInFlight"/>).
+    /// With many collectors running, their per-collector <see cref="AwsOptions.ResourceConcurrency"/> adds up to far
+    /// more resources than there are call slots; the surplus would only wait for a slot while holding its
+    /// half-built evidence.
+    /// </summary>
+    public SemaphoreSlim ResourceSlots { get; }
 
     public AwsApiClient Api { get; }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        ResourceSlots.Dispose();
+    }
 
     public AwsEndpoints Endpoints { get; }
 
@@ -127,5 +145,25 @@ public sealed class AwsClients : IDisposable
 
         AwsRetry.Apply(config, _retry);
         config.HttpClientFactory = _http;
+    }
+}
+
+/// <summary>
+/// Takes the SDK's metrics handler out of the SDK clients' pipelines. It feeds the SDK's own telemetry, which
+/// the collector does not use (it records its own provenance), and on every error it formats the exception's
+/// stack trace into a span attribute: S3 answers every absent bucket setting with an error, so that formatting
+/// cost seconds of CPU and gigabytes of allocation in a large scan. Retries, signing, endpoints and error
+/// unmarshalling are other handlers and stay as they are.
+/// </summary>
+internal sealed class WithoutSdkMetrics : Amazon.Runtime.Internal.IRuntimePipelineCustomizer
+{
+    public string UniqueName => "EvidenceCollector.WithoutSdkMetrics";
+
+    public void Customize(Type type, Amazon.Runtime.Internal.RuntimePipeline pipeline)
+    {
+        if (pipeline.Handlers.Any(h => h is Amazon.Runtime.Internal.MetricsHandler))
+        {
+            pipeline.RemoveHandler<Amazon.Runtime.Internal.MetricsHandler>();
+        }
     }
 }

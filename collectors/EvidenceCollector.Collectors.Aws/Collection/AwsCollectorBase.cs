@@ -70,8 +70,8 @@ public abstract class AwsCollectorBase : ICollector
     protected static string Global => Target.Global;
 
     /// <summary>
-    /// Runs <paramref name="work"/> for every item with at most <c>Aws:ResourceConcurrency</c> at once (every
-    /// call still passes the shared API limiter). Streaming results hand records on as each item finishes;
+    /// Runs <paramref name="work"/> for every item with at most <c>Aws:ResourceConcurrency</c> at once, within the
+    /// resource slots every collector shares (<c>Aws:ResourcesInFlight</c>); every call still passes the shared API limiter. Streaming results hand records on as each item finishes;
     /// otherwise the parts are merged in input order so the evidence does not depend on timing.
     /// </summary>
     protected async Task ForEachAsync<T>(IEnumerable<T> items, CollectionResult result, Func<T, CollectionResult, CancellationToken, Task> work, CancellationToken cancellationToken)
@@ -83,11 +83,20 @@ public abstract class AwsCollectorBase : ICollector
             new ParallelOptions { MaxDegreeOfParallelism = Clients.Options.ResourceConcurrency, CancellationToken = cancellationToken },
             async (i, token) =>
             {
-                // Backpressure: wait (without holding a thread) while storage catches up.
+                // Backpressure: wait (without holding a thread) while storage catches up, and for one of the
+                // resource slots shared by every collector (no resource waits for a call slot half-built).
                 await result.WaitForRoomAsync(token).ConfigureAwait(false);
-                var part = result.Child();
-                await work(list[i], part, token).ConfigureAwait(false);
-                partial[i] = part;
+                await Clients.ResourceSlots.WaitAsync(token).ConfigureAwait(false);
+                try
+                {
+                    var part = result.Child();
+                    await work(list[i], part, token).ConfigureAwait(false);
+                    partial[i] = part;
+                }
+                finally
+                {
+                    Clients.ResourceSlots.Release();
+                }
             }).ConfigureAwait(false);
         Merge(result, partial);
     }
