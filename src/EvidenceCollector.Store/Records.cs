@@ -72,7 +72,27 @@ public static class CanonicalForms
         return o;
     }
 
-    public static string FindingHash(Finding f) => Jcs.Sha256Hex(Jcs.Canonicalize(Finding(f)));
+    /// <summary>The SHA-256 of <see cref="Finding(Model.Finding)"/>'s canonical JSON, written directly (same bytes; a test holds them equal).</summary>
+    public static string FindingHash(Finding f)
+    {
+        (string, object?)[] members =
+        [
+            ("runId", f.RunId),
+            ("checkId", f.CheckId),
+            ("title", f.Title),
+            ("provider", f.Provider.ToWire()),
+            ("account", f.Account),
+            ("region", f.Region),
+            ("resourceId", f.ResourceId),
+            ("status", f.Status.ToWire()),
+            ("severity", f.Severity.ToWire()),
+            ("message", f.Message),
+            ("evidence", f.Evidence),
+            ("controls", f.Controls),
+            ("mappingKey", f.MappingKey),
+        ];
+        return Jcs.Sha256OfStringMembers(f.MappingKey is null ? members.AsSpan(0, members.Length - 1).ToArray() : members);
+    }
 
     public static JsonObject Scope(RunScope s) => new()
     {

@@ -27,4 +27,39 @@ public sealed class ManifestTests
         Assert.Throws<InvalidOperationException>(() => manifest.Write([b, a], [], []));
         Assert.Throws<InvalidOperationException>(() => manifest.Write([a, a], [], []));
     }
+    [Fact]
+    public void FindingHash_WrittenDirectly_EqualsTheHashOfTheCanonicalJsonObject()
+    {
+        // FindingHash writes the canonical JSON without building a JsonObject; verify and older stores rely
+        // on the bytes being exactly those of CanonicalForms.Finding canonicalised.
+        var random = new Random(7);
+        string Text(int max)
+        {
+            var alphabet = new[] { "a", "Z", "0", " ", "\"", "\\", "\n", "\t", "\u0001", "\u001f", "\u007f", "\u00e9", "\u20ac", "\U0001F600", "\ud800", "/", "<", "'" };
+            return string.Concat(Enumerable.Range(0, random.Next(max)).Select(_ => alphabet[random.Next(alphabet.Length)]));
+        }
+
+        for (var i = 0; i < 500; i++)
+        {
+            var finding = new Finding
+            {
+                RunId = Text(40),
+                CheckId = "aws." + Text(20),
+                Title = Text(60),
+                Provider = i % 2 == 0 ? Provider.Aws : Provider.Azure,
+                Account = Text(12),
+                Region = Text(12),
+                ResourceId = Text(i % 50 == 0 ? 3000 : 80),
+                Status = (FindingStatus)(i % 4),
+                Severity = (Severity)(i % 5),
+                Message = Text(200),
+                Evidence = Enumerable.Range(0, random.Next(4)).Select(_ => Text(64)).ToList(),
+                Controls = Enumerable.Range(0, random.Next(3)).Select(_ => Text(8)).ToList(),
+                MappingKey = i % 3 == 0 ? null : Text(30),
+            };
+
+            var expected = Jcs.Sha256Hex(Jcs.Canonicalize(CanonicalForms.Finding(finding)));
+            Assert.Equal(expected, CanonicalForms.FindingHash(finding));
+        }
+    }
 }
