@@ -60,6 +60,7 @@ public sealed class RegistrationTests
             ["Aws:Accounts:0:RoleArn"] = "arn:aws:iam::123:user/bob",
             ["Aws:Regions:0"] = "Europe",
             ["Aws:Retry:MaxAttempts"] = "0",
+            ["Aws:ResourcesInFlight"] = "-1",
         });
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AwsOptions>>().Value);
@@ -67,6 +68,25 @@ public sealed class RegistrationTests
         Assert.Contains(error.Failures, f => f.StartsWith("Aws:Accounts:0:RoleArn: not an IAM role ARN", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.StartsWith("Aws:Regions:0:", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.StartsWith("Aws:Retry:MaxAttempts:", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.StartsWith("Aws:ResourcesInFlight: must be between 0", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(null, "32", "64")]
+    [InlineData(null, "4", "8")]
+    [InlineData("20", "32", "20")]
+    public void ResourcesInFlight_DefaultsToTwiceTheCallSlots(string? configured, string calls, string expected)
+    {
+        var settings = new Dictionary<string, string?> { ["Aws:MaxConcurrentCalls"] = calls };
+        if (configured is not null)
+        {
+            settings["Aws:ResourcesInFlight"] = configured;
+        }
+
+        using var provider = Build(settings);
+        var clients = provider.GetRequiredService<EvidenceCollector.Collectors.Aws.Api.AwsClients>();
+
+        Assert.Equal(int.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), clients.ResourceSlots.CurrentCount);
     }
 
     [Fact]

@@ -1,0 +1,86 @@
+using EvidenceCollector.Collection;
+using EvidenceCollector.Collectors.Aws.Api;
+using EvidenceCollector.Collectors.Aws.Collection;
+using EvidenceCollector.Collectors.Aws.Tests.Support;
+using EvidenceCollector.Model;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EvidenceCollector.Collectors.Aws.Tests.Collectors;
+
+/// <summary>Resources in flight are bounded across collectors (Aws:ResourcesInFlight), not only per collector.</summary>
+public sealed class ResourceSlotsTests
+{
+    [Fact]
+    public async Task ForEachAsync_TwoCollectorsAtOnce_NeverMoreResourcesInFlightThanTheSharedSlots()
+    {
+        var options = AwsHarness.FastOptions();
+        options.ResourceConcurrency = 8;
+        options.ResourcesInFlight = 3;
+        var harness = new AwsHarness(new AwsEndpoints(), new AwsOverride(new Amazon.Runtime.AnonymousAWSCredentials(), new Uri("http://127.0.0.1:9/")), options);
+        var probe = new Probe();
+        var a = new SlotCollector(harness.Clients, probe);
+        var b = new SlotCollector(harness.Clients, probe);
+
+        await Task.WhenAll(a.RunAsync(20), b.RunAsync(20));
+
+        Assert.Equal(40, probe.Done);
+        Assert.Equal(3, probe.Max);
+        Assert.Equal(3, harness.Clients.ResourceSlots.CurrentCount);
+    }
+
+    [Fact]
+    public async Task ForEachAsync_ItemFails_ItsSlotIsGivenBack()
+    {
+        var options = AwsHarness.FastOptions();
+        options.ResourcesInFlight = 2;
+        var harness = new AwsHarness(new AwsEndpoints(), new AwsOverride(new Amazon.Runtime.AnonymousAWSCredentials(), new Uri("http://127.0.0.1:9/")), options);
+        var collector = new SlotCollector(harness.Clients, new Probe { FailEvery = 3 });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => collector.RunAsync(9));
+
+        Assert.Equal(2, harness.Clients.ResourceSlots.CurrentCount);
+    }
+
+    private sealed class Probe
+    {
+        private int _inFlight;
+
+        public int Max;
+        public int Done;
+        public int FailEvery;
+
+        public async Task WorkAsync(int item)
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            int seen;
+            while (now > (seen = Volatile.Read(ref Max)) && Interlocked.CompareExchange(ref Max, now, seen) != seen)
+            {
+            }
+
+            try
+            {
+                await Task.Delay(15);
+                if (FailEvery > 0 && item % FailEvery == FailEvery - 1)
+                {
+                    throw new InvalidOperationException("item failed");
+                }
+
+                Interlocked.Increment(ref Done);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
+        }
+    }
+
+    private sealed class SlotCollector(AwsClients clients, Probe probe) : AwsCollectorBase(clients, NullLogger.Instance)
+    {
+        public override CollectorDescriptor Descriptor { get; } = new(Provider.Aws, "aws.test-slots", "test", false, ["aws.test.slot"]);
+
+        public Task RunAsync(int items) =>
+            ForEachAsync(Enumerable.Range(0, items), new CollectionResult(), (item, _, _) => probe.WorkAsync(item), CancellationToken.None);
+
+        protected override Task CollectAsync(AwsSession session, string region, CollectionResult result, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
