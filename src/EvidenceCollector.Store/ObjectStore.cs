@@ -217,30 +217,7 @@ public sealed class ObjectStore : IDisposable
     /// <summary>Reads the payload's bytes, or says why it cannot (missing, its pack missing or cut short).</summary>
     public bool TryRead(string hash, out byte[] bytes, out string problem)
     {
-        if (TryRead(hash, static length => new byte[length], out bytes, out var length, out problem))
-        {
-            // Loose payloads are read whole: the array has exactly their length too.
-            System.Diagnostics.Debug.Assert(length == bytes.Length, "an allocated payload has its exact length");
-            return true;
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// The payload in an array rented from <see cref="ArrayPool{T}.Shared"/> (its first
-    /// <see cref="RentedPayload.Length"/> bytes); dispose it to return the array. For readers that parse a
-    /// payload and let it go (check evaluation): large payloads are not left to the large-object heap.
-    /// </summary>
-    public RentedPayload ReadRented(string hash) =>
-        TryRead(hash, static length => ArrayPool<byte>.Shared.Rent(length), out var bytes, out var length, out var problem)
-            ? new RentedPayload(bytes, length)
-            : throw new FileNotFoundException($"evidence {hash}: {problem}");
-
-    private bool TryRead(string hash, Func<int, byte[]> allocate, out byte[] bytes, out int length, out string problem)
-    {
         bytes = [];
-        length = 0;
         if (Locate(hash) is { } location)
         {
             var path = Path.Combine(_packs, location.Pack);
@@ -255,17 +232,15 @@ public sealed class ObjectStore : IDisposable
                 return false;
             }
 
-            bytes = allocate(location.Length);
-            length = location.Length;
+            bytes = new byte[location.Length];
             var read = 0;
-            while (read < length)
+            while (read < bytes.Length)
             {
-                var n = RandomAccess.Read(handle, bytes.AsSpan(read, length - read), location.Offset + read);
+                var n = RandomAccess.Read(handle, bytes.AsSpan(read), location.Offset + read);
                 if (n == 0)
                 {
                     problem = $"{PackPath(location.Pack)} ends at byte {location.Offset + read}, before the payload's end (offset {location.Offset}, length {location.Length})";
                     bytes = [];
-                    length = 0;
                     return false;
                 }
 
@@ -279,10 +254,7 @@ public sealed class ObjectStore : IDisposable
         var loose = LoosePathOf(hash);
         if (_hasLoose && File.Exists(loose))
         {
-            var whole = File.ReadAllBytes(loose);
-            bytes = allocate(whole.Length);
-            whole.CopyTo(bytes, 0);
-            length = whole.Length;
+            bytes = File.ReadAllBytes(loose);
             problem = "";
             return true;
         }
@@ -358,23 +330,5 @@ public sealed class ObjectStore : IDisposable
         public string Name { get; } = name;
         public SafeFileHandle Handle { get; } = handle;
         public long Length { get; set; }
-    }
-}
-
-/// <summary>A payload read into a rented array: its first <see cref="Length"/> bytes. Dispose returns the array.</summary>
-public sealed class RentedPayload(byte[] array, int length) : IDisposable
-{
-    private byte[]? _array = array;
-
-    public int Length { get; } = length;
-
-    public ReadOnlyMemory<byte> Memory => (_array ?? throw new ObjectDisposedException(nameof(RentedPayload))).AsMemory(0, Length);
-
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _array, null) is { } rented)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
     }
 }
