@@ -500,7 +500,7 @@ public sealed class PipelineRunner
     /// One group of checks (they read the same evidence kinds) over one account: loads those payloads from the
     /// store (what was stored is what is judged), evaluates, hands the findings to <paramref name="sink"/>
     /// and lets the payloads go. Checks that judge item by item (<see cref="CheckMetadata.ItemByItem"/>) see the
-    /// payloads in batches of at most <see cref="ItemBatchBytes"/>, so memory follows a batch, not the size of
+    /// payloads in batches of about <see cref="ItemBatchBytes"/>, so memory follows a batch, not the size of
     /// the account; the others see all of the account's payloads of their kinds at once.
     /// </summary>
     private void EvaluateGroup(
@@ -537,32 +537,43 @@ public sealed class PipelineRunner
         var whole = evaluations.Where(e => !e.ItemByItem).ToList();
         if (whole.Count > 0)
         {
-            JudgeBatch(store, account, stored, whole, Emit);
+            using var all = new LoadedEvidence(store, account);
+            foreach (var item in stored)
+            {
+                all.Load(item);
+            }
+
+            all.JudgeBy(whole, Emit);
         }
 
         var byItem = evaluations.Where(e => e.ItemByItem).ToList();
         if (byItem.Count > 0)
         {
-            var batch = new List<StoredEvidence>();
-            long bytes = 0;
-            foreach (var item in stored)
+            var batch = new LoadedEvidence(store, account);
+            try
             {
-                var length = store.Objects.Locate(item.Hash)?.Length ?? 0;
-                if (batch.Count > 0 && (bytes + length > ItemBatchBytes || batch.Count >= ItemBatchCount))
+                var judged = false;
+                foreach (var item in stored)
                 {
-                    JudgeBatch(store, account, batch, byItem, Emit);
-                    batch = [];
-                    bytes = 0;
+                    batch.Load(item);
+                    if (batch.Bytes >= ItemBatchBytes || batch.Items.Count >= ItemBatchCount)
+                    {
+                        batch.JudgeBy(byItem, Emit);
+                        batch.Dispose();
+                        batch = new LoadedEvidence(store, account);
+                        judged = true;
+                    }
                 }
 
-                batch.Add(item);
-                bytes += length;
+                // Judged at least once, empty or not: a check may conclude from the absence of items.
+                if (batch.Items.Count > 0 || !judged)
+                {
+                    batch.JudgeBy(byItem, Emit);
+                }
             }
-
-            // Judged at least once, empty or not: a check may conclude from the absence of items.
-            if (batch.Count > 0 || stored.Count == 0)
+            finally
             {
-                JudgeBatch(store, account, batch, byItem, Emit);
+                batch.Dispose();
             }
         }
 
@@ -574,46 +585,56 @@ public sealed class PipelineRunner
         sink(findings);
     }
 
-    /// <summary>Loads <paramref name="batch"/>'s payloads, lets every evaluation judge them, then lets them go.</summary>
-    private static void JudgeBatch(EvidenceStore store, string account, IReadOnlyList<StoredEvidence> batch, List<CheckEvaluation> evaluations, Action<IEnumerable<Finding>> emit)
+    /// <summary>Payloads read back from the store and parsed, for as long as they are judged.</summary>
+    private sealed class LoadedEvidence(EvidenceStore store, string account) : IDisposable
     {
-        var documents = new List<JsonDocument>();
-        try
-        {
-            var items = new List<EvidenceItem>(batch.Count);
-            foreach (var stored in batch)
-            {
-                var bytes = store.Objects.Read(stored.Hash);
-                var document = JsonDocument.Parse(bytes);
-                JsonElement payload;
-                if (bytes.Length >= LargePayloadBytes)
-                {
-                    // A parsed document rents its index from the shared array pool, which keeps what it is given
-                    // back: a large payload's index is copied out and returned at once, so a group of large
-                    // payloads does not leave the pool holding one each.
-                    payload = document.RootElement.Clone();
-                    document.Dispose();
-                }
-                else
-                {
-                    documents.Add(document);
-                    payload = document.RootElement;
-                }
+        private readonly List<JsonDocument> _documents = [];
 
-                items.Add(new EvidenceItem(stored.Kind, account, stored.Region, stored.ResourceId, stored.Hash, payload));
+        public List<EvidenceItem> Items { get; } = [];
+
+        /// <summary>The canonical bytes loaded so far.</summary>
+        public long Bytes { get; private set; }
+
+        public void Load(StoredEvidence stored)
+        {
+            var bytes = store.Objects.Read(stored.Hash);
+            var document = JsonDocument.Parse(bytes);
+            JsonElement payload;
+            if (bytes.Length >= LargePayloadBytes)
+            {
+                // A parsed document rents its index from the shared array pool, which keeps what it is given
+                // back: a large payload's index is copied out and returned at once, so a group of large
+                // payloads does not leave the pool holding one each.
+                payload = document.RootElement.Clone();
+                document.Dispose();
+            }
+            else
+            {
+                _documents.Add(document);
+                payload = document.RootElement;
             }
 
+            Items.Add(new EvidenceItem(stored.Kind, account, stored.Region, stored.ResourceId, stored.Hash, payload));
+            Bytes += bytes.Length;
+        }
+
+        public void JudgeBy(List<CheckEvaluation> evaluations, Action<IEnumerable<Finding>> emit)
+        {
             foreach (var evaluation in evaluations)
             {
-                emit(evaluation.Judge(items));
+                emit(evaluation.Judge(Items));
             }
         }
-        finally
+
+        public void Dispose()
         {
-            foreach (var document in documents)
+            foreach (var document in _documents)
             {
                 document.Dispose();
             }
+
+            _documents.Clear();
+            Items.Clear();
         }
     }
 
@@ -774,7 +795,7 @@ public sealed class PipelineRunner
     /// <summary>Findings are handed to the store in batches of this size (see <see cref="EvaluateGroup"/>).</summary>
     private const int FindingBatch = 2048;
 
-    /// <summary>Item-by-item checks are fed batches of at most this many payload bytes ...</summary>
+    /// <summary>Item-by-item checks are fed batches that close once they hold this many payload bytes ...</summary>
     private const long ItemBatchBytes = 4L * 1024 * 1024;
 
     /// <summary>... and at most this many items.</summary>
