@@ -21,7 +21,17 @@ public sealed class ResourceSlotsTests
         var a = new SlotCollector(harness.Clients, probe);
         var b = new SlotCollector(harness.Clients, probe);
 
-        await Task.WhenAll(a.RunAsync(20), b.RunAsync(20));
+        // Items hold their slot until the gate opens: once three have entered, every slot is taken (a fourth
+        // would raise Max); then the gate opens and the rest go through, never more than three at once.
+        var runs = Task.WhenAll(a.RunAsync(20), b.RunAsync(20));
+        for (var i = 0; i < 3; i++)
+        {
+            await probe.Entered.Reader.ReadAsync();
+        }
+
+        Assert.Equal(0, harness.Clients.ResourceSlots.CurrentCount);
+        probe.Gate.Release(40);
+        await runs;
 
         Assert.Equal(40, probe.Done);
         Assert.Equal(3, probe.Max);
@@ -34,7 +44,9 @@ public sealed class ResourceSlotsTests
         var options = AwsHarness.FastOptions();
         options.ResourcesInFlight = 2;
         var harness = new AwsHarness(new AwsEndpoints(), new AwsOverride(new Amazon.Runtime.AnonymousAWSCredentials(), new Uri("http://127.0.0.1:9/")), options);
-        var collector = new SlotCollector(harness.Clients, new Probe { FailEvery = 3 });
+        var probe = new Probe { FailEvery = 3 };
+        probe.Gate.Release(9);
+        var collector = new SlotCollector(harness.Clients, probe);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => collector.RunAsync(9));
 
@@ -49,6 +61,12 @@ public sealed class ResourceSlotsTests
         public int Done;
         public int FailEvery;
 
+        /// <summary>Work items wait here, holding their slot, until the test releases them.</summary>
+        public SemaphoreSlim Gate { get; } = new(0);
+
+        /// <summary>Every item that got a slot, as it starts.</summary>
+        public System.Threading.Channels.Channel<int> Entered { get; } = System.Threading.Channels.Channel.CreateUnbounded<int>();
+
         public async Task WorkAsync(int item)
         {
             var now = Interlocked.Increment(ref _inFlight);
@@ -59,7 +77,8 @@ public sealed class ResourceSlotsTests
 
             try
             {
-                await Task.Delay(15);
+                Entered.Writer.TryWrite(item);
+                await Gate.WaitAsync();
                 if (FailEvery > 0 && item % FailEvery == FailEvery - 1)
                 {
                     throw new InvalidOperationException("item failed");
