@@ -237,7 +237,7 @@ public sealed class AwsApiClient
                 var immutable = await context.Credentials.GetCredentialsAsync().ConfigureAwait(false);
                 using var message = BuildSigned(baseUri, method, path, body, contentType, headers, service.SigningName, signingRegion, immutable, null);
                 HttpResponseMessage response;
-                ResponseBody answerBody;
+                Canonical.SegmentedWriter answerBody;
 
                 // The shared limiter bounds requests on the wire: it is held from send to the last byte, not
                 // while signing or parsing.
@@ -264,22 +264,30 @@ public sealed class AwsApiClient
                         attempt.CancelAfter(_http.Timeout);
                     }
 
+                    // The answer is copied off the wire into pooled 16 kB segments and parsed from there as a
+                    // stream: HttpClient's own buffering grows one pooled array to the answer's size, and a page of
+                    // a few hundred kB lands in the shared pool's 256 kB bucket, which keeps every array given back.
+                    answerBody = new Canonical.SegmentedWriter();
                     try
                     {
-                        answerBody = await ResponseBody.ReadAsync(response.Content, attempt.Token).ConfigureAwait(false);
+                        using var wire = await response.Content.ReadAsStreamAsync(attempt.Token).ConfigureAwait(false);
+                        await answerBody.CopyFromAsync(wire, attempt.Token).ConfigureAwait(false);
                     }
                     catch (Exception e) when (e is HttpRequestException or IOException)
                     {
+                        answerBody.Dispose();
                         response.Dispose();
                         throw new AwsApiException(operation, AwsApiException.TransportError, "the answer's body could not be read: " + e.Message, null, null, e);
                     }
                     catch (OperationCanceledException e) when (!token.IsCancellationRequested)
                     {
+                        answerBody.Dispose();
                         response.Dispose();
                         throw new AwsApiException(operation, "RequestTimeout", "the HTTP attempt timed out while reading the answer", null, null, e);
                     }
                     catch
                     {
+                        answerBody.Dispose();
                         response.Dispose();
                         throw;
                     }
@@ -291,7 +299,7 @@ public sealed class AwsApiClient
                     var requestId = HeaderRequestId(response);
                     if (!response.IsSuccessStatusCode)
                     {
-                        throw ParseError(operation, response, answerBody.Text(), requestId);
+                        throw ParseError(operation, response, Text(answerBody), requestId);
                     }
 
                     using var stream = answerBody.OpenRead();
@@ -514,6 +522,13 @@ public sealed class AwsApiClient
         {
             throw new AwsApiException(operation, AwsApiException.MalformedResponse, "the JSON answer could not be parsed: " + e.Message, null, requestId, e);
         }
+    }
+
+    /// <summary>An answer's body as UTF-8 text (error bodies, which are small).</summary>
+    private static string Text(Canonical.SegmentedWriter body)
+    {
+        using var reader = new StreamReader(body.OpenRead(), Encoding.UTF8);
+        return reader.ReadToEnd();
     }
 
     /// <summary>True when the (seekable, buffered) body holds nothing but JSON whitespace; the stream is rewound.</summary>
