@@ -38,6 +38,13 @@ public sealed class AwsOptions
     /// <summary>The effective bound of <see cref="ResourcesInFlight"/>.</summary>
     public int MaxResourcesInFlight => ResourcesInFlight > 0 ? ResourcesInFlight : Math.Max(ResourceConcurrency, 2 * MaxConcurrentCalls);
 
+    /// <summary>
+    /// Client-side adaptive rate limiting: once AWS throttles a service in an account and region, its requests
+    /// are paced at a rate learned from the answers (<see cref="Api.AwsRateGovernor"/>) instead of only backing
+    /// off one by one. On by default; off, throttled calls are only retried with backoff.
+    /// </summary>
+    public bool AdaptiveRateLimiting { get; set; } = true;
+
     /// <summary>How long to wait between polls while IAM generates the credential report.</summary>
     public TimeSpan CredentialReportPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -35,13 +35,14 @@ public static class AwsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new AwsEndpoints(demoOverride));
         services.AddSingleton(sp => new AwsCallLimiter(sp.GetRequiredService<IOptions<AwsOptions>>().Value.MaxConcurrentCalls));
+        services.AddSingleton(sp => new AwsRateGovernor(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<AwsOptions>>().Value.AdaptiveRateLimiting));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<AwsOptions>>().Value;
             var http = new HttpClient { Timeout = options.Retry.AttemptTimeout };
-            return new AwsApiClient(http, sp.GetRequiredService<AwsEndpoints>(), AwsRetry.CreatePipeline(options.Retry, sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AwsCallLimiter>());
+            return new AwsApiClient(http, sp.GetRequiredService<AwsEndpoints>(), AwsRetry.CreatePipeline(options.Retry, sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AwsCallLimiter>(), sp.GetRequiredService<AwsRateGovernor>());
         });
-        services.AddSingleton(sp => new AwsClients(sp.GetRequiredService<AwsApiClient>(), sp.GetRequiredService<AwsEndpoints>(), sp.GetRequiredService<IOptions<AwsOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AwsCallLimiter>()));
+        services.AddSingleton(sp => new AwsClients(sp.GetRequiredService<AwsApiClient>(), sp.GetRequiredService<AwsEndpoints>(), sp.GetRequiredService<IOptions<AwsOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AwsCallLimiter>(), sp.GetRequiredService<AwsRateGovernor>()));
         services.AddSingleton<ICollector, IamCollector>();
         services.AddSingleton<ICollector, CloudTrailCollector>();
         services.AddSingleton<ICollector, ConfigCollector>();

@@ -41,13 +41,16 @@ public sealed class AwsApiClient
     private readonly TimeProvider _time;
     private readonly AwsCallLimiter _limiter;
 
-    public AwsApiClient(HttpClient http, AwsEndpoints endpoints, ResiliencePipeline pipeline, TimeProvider time, AwsCallLimiter? limiter = null)
+    private readonly AwsRateGovernor _governor;
+
+    public AwsApiClient(HttpClient http, AwsEndpoints endpoints, ResiliencePipeline pipeline, TimeProvider time, AwsCallLimiter? limiter = null, AwsRateGovernor? governor = null)
     {
         _http = http;
         _endpoints = endpoints;
         _pipeline = pipeline;
         _time = time;
         _limiter = limiter ?? AwsCallLimiter.Unbounded;
+        _governor = governor ?? AwsRateGovernor.Disabled;
     }
 
     /// <summary>One AWS Query call; the body is the <c>&lt;OpResult&gt;</c> element as JSON.</summary>
@@ -235,6 +238,10 @@ public sealed class AwsApiClient
             async token =>
             {
                 var immutable = await context.Credentials.GetCredentialsAsync().ConfigureAwait(false);
+
+                // Paced before signing (a throttled lane waits its turn holding no call slot), so the signature's
+                // time is the time it is sent.
+                var turn = await _governor.WaitTurnAsync(new AwsRateKey(immutable.AccessKey, service.SigningName, signingRegion), token).ConfigureAwait(false);
                 using var message = BuildSigned(baseUri, method, path, body, contentType, headers, service.SigningName, signingRegion, immutable, null);
                 HttpResponseMessage response;
                 Canonical.SegmentedWriter answerBody;
@@ -299,8 +306,12 @@ public sealed class AwsApiClient
                     var requestId = HeaderRequestId(response);
                     if (!response.IsSuccessStatusCode)
                     {
-                        throw ParseError(operation, response, Text(answerBody), requestId);
+                        var error = ParseError(operation, response, Text(answerBody), requestId);
+                        _governor.Answered(turn, AwsRetry.IsThrottling(error.Code, error.Status));
+                        throw error;
                     }
+
+                    _governor.Answered(turn, throttled: false);
 
                     using var stream = answerBody.OpenRead();
                     var parsed = parse(operation, stream, requestId);
@@ -408,6 +419,16 @@ public sealed class AwsApiClient
 
     private static AwsApiException ParseError(AwsOperation operation, HttpResponseMessage response, string text, string? requestId)
     {
+        var (code, message, id) = ReadError(response, text, requestId);
+        return new AwsApiException(operation, code, message, response.StatusCode, id);
+    }
+
+    /// <summary>
+    /// An error answer's code, message and request id, from its body in any of the three protocols (XML
+    /// <c>&lt;Code&gt;</c>, JSON <c>__type</c>), the <c>x-amzn-ErrorType</c> header, or else its status.
+    /// </summary>
+    internal static (string Code, string Message, string? RequestId) ReadError(HttpResponseMessage response, string text, string? requestId)
+    {
         var status = response.StatusCode;
         string? code = null;
         string? message = null;
@@ -440,7 +461,7 @@ public sealed class AwsApiClient
         }
 
         code = NormaliseCode(code) ?? ((int)status >= 500 ? "InternalFailure" : $"Http{(int)status}");
-        return new AwsApiException(operation, code, message ?? $"HTTP {(int)status} {response.ReasonPhrase}", status, requestId);
+        return (code, message ?? $"HTTP {(int)status} {response.ReasonPhrase}", requestId);
     }
 
     /// <summary><c>com.amazonaws.x#ThrottlingException</c> and <c>ThrottlingException:http://...</c> → <c>ThrottlingException</c>.</summary>

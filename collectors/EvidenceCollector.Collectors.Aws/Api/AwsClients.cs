@@ -28,9 +28,9 @@ public sealed class AwsClients : IDisposable
         Amazon.Runtime.Internal.RuntimePipelineCustomizerRegistry.Instance.Register(new WithoutSdkMetrics());
     }
 
-    public AwsClients(AwsApiClient api, AwsEndpoints endpoints, IOptions<AwsOptions> options, TimeProvider time, AwsCallLimiter? limiter = null)
+    public AwsClients(AwsApiClient api, AwsEndpoints endpoints, IOptions<AwsOptions> options, TimeProvider time, AwsCallLimiter? limiter = null, AwsRateGovernor? governor = null)
     {
-        _http = new LimitedHttpClientFactory(limiter ?? AwsCallLimiter.Unbounded, options.Value.Retry.AttemptTimeout);
+        _http = new LimitedHttpClientFactory(limiter ?? AwsCallLimiter.Unbounded, governor ?? AwsRateGovernor.Disabled, options.Value.Retry.AttemptTimeout);
         Api = api;
         Endpoints = endpoints;
         Options = options.Value;

@@ -22,6 +22,16 @@ public static class AwsRetry
         "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete",
     };
 
+    private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
+    {
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded", "TooManyRequestsException",
+        "SlowDown", "RequestThrottled", "RequestThrottledException", "ProvisionedThroughputExceededException",
+    };
+
+    /// <summary>An answer that says "slow down": a throttling code, or HTTP 429.</summary>
+    public static bool IsThrottling(string? code, HttpStatusCode? status) =>
+        (code is not null && ThrottlingCodes.Contains(code)) || status == HttpStatusCode.TooManyRequests;
+
     public static bool IsTransient(string code, HttpStatusCode? status) =>
         TransientCodes.Contains(code) || (status is { } s && (int)s >= 500) || code == AwsApiException.TransportError;
 

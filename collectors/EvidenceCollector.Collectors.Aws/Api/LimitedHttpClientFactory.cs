@@ -6,18 +6,20 @@ namespace EvidenceCollector.Collectors.Aws.Api;
 /// The HTTP client every SDK client (S3, KMS, EC2, STS) sends through: one connection pool, and the shared
 /// <see cref="AwsCallLimiter"/> held from an attempt's first byte out to its last byte in, exactly as the
 /// signed client holds it. So the limit counts requests on the wire: marshalling, signing, parsing, error
-/// handling and the SDK's retry back-off run outside it.
+/// handling and the SDK's retry back-off run outside it. Before that, each attempt takes its turn in the
+/// <see cref="AwsRateGovernor"/>'s lane (the access key, service and region of its SigV4 credential scope), and its
+/// answer is reported back to it: the SDK clients are paced exactly as the signed client.
 /// </summary>
 public sealed class LimitedHttpClientFactory : HttpClientFactory, IDisposable
 {
     private readonly HttpClient _client;
 
-    public LimitedHttpClientFactory(AwsCallLimiter limiter, TimeSpan attemptTimeout)
+    public LimitedHttpClientFactory(AwsCallLimiter limiter, AwsRateGovernor governor, TimeSpan attemptTimeout)
     {
         // As the SDK's own client: redirects followed (ClientConfig.AllowAutoRedirect's default), proxies from
         // the environment; connections recycled so DNS changes are seen.
         var sockets = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        _client = new HttpClient(new LimitingHandler(limiter) { InnerHandler = sockets }) { Timeout = attemptTimeout };
+        _client = new HttpClient(new LimitingHandler(limiter, governor) { InnerHandler = sockets }) { Timeout = attemptTimeout };
     }
 
     public override HttpClient CreateHttpClient(IClientConfig clientConfig) => _client;
@@ -28,13 +30,17 @@ public sealed class LimitedHttpClientFactory : HttpClientFactory, IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    private sealed class LimitingHandler(AwsCallLimiter limiter) : DelegatingHandler
+    private sealed class LimitingHandler(AwsCallLimiter limiter, AwsRateGovernor governor) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            var turn = governor.Enabled && RateKeyOf(request) is { } key
+                ? await governor.WaitTurnAsync(key, cancellationToken).ConfigureAwait(false)
+                : (AwsRateTicket?)null;
+            HttpResponseMessage response;
             using (await limiter.EnterAsync(cancellationToken).ConfigureAwait(false))
             {
-                var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 try
                 {
                     // To the last byte: the slot is the request's time on the wire, body included.
@@ -45,9 +51,35 @@ public sealed class LimitedHttpClientFactory : HttpClientFactory, IDisposable
                     response.Dispose();
                     throw;
                 }
-
-                return response;
             }
+
+            if (turn is { } ticket)
+            {
+                governor.Answered(ticket, await IsThrottlingAsync(response, cancellationToken).ConfigureAwait(false));
+            }
+
+            return response;
         }
+
+        /// <summary>Throttling answers come as 400 (Query, JSON), 429 or 503 (S3 SlowDown, EC2 RequestLimitExceeded).</summary>
+        private static async Task<bool> IsThrottlingAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+        {
+            var status = (int)response.StatusCode;
+            if (status is not (400 or 429 or 503))
+            {
+                return false;
+            }
+
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var (code, _, _) = AwsApiClient.ReadError(response, text, null);
+            return AwsRetry.IsThrottling(code, response.StatusCode);
+        }
+
+        // Raw: the SDK adds the header without validation, and the typed Authorization property does not parse
+        // AWS4-HMAC-SHA256's parameter list (it answers null).
+        private static AwsRateKey? RateKeyOf(HttpRequestMessage request) =>
+            request.Headers.TryGetValues("Authorization", out var values) && values.FirstOrDefault() is { } authorization
+                ? AwsRateKey.FromAuthorization(authorization)
+                : null;
     }
 }

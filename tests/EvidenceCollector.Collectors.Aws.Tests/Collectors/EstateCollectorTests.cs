@@ -121,6 +121,43 @@ public sealed class EstateCollectorTests
         Assert.Contains(run.Records, r => r.Kind == AwsKinds.Ec2SecurityGroup);
     }
 
+    [Fact]
+    public async Task AdaptiveRateLimiting_ThrottledServices_ArePacedByBothClientsNotHammered()
+    {
+        await using var server = await EstateServer.StartAsync(EstateDefinition.Demo());
+        server.Switches.SetThrottle("kms", requestsPerSecond: 100, burst: 5);
+        server.Switches.SetThrottle("iam", requestsPerSecond: 100, burst: 5);
+        var harness = AwsHarness.ForUrl(server.BaseUrl, Demo, Options());
+        var governor = harness.Governor;
+        var session = (await harness.Planner.PlanAsync(new RunScope { Accounts = [Management] }, CancellationToken.None)).Targets.First().Session as EvidenceCollector.Collectors.Aws.Api.AwsSession;
+        var kms = harness.Clients.Kms(session!.Credentials, "eu-west-1");
+        var answered = server.Stats.Answered;
+        var throttled = server.Stats.Throttled;
+
+        // 16 callers, 200 KMS calls through the SDK client and 200 IAM calls through the signed client: about two
+        // seconds at 100/s each.
+        await Parallel.ForEachAsync(Enumerable.Range(0, 400), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            if (i % 2 == 0)
+            {
+                await harness.Clients.CallAsync(EvidenceCollector.Collectors.Aws.Api.AwsOperations.KmsListKeys, EvidenceCollector.Collectors.Aws.Api.AwsService.Kms, "eu-west-1", c => kms.ListKeysAsync(new Amazon.KeyManagementService.Model.ListKeysRequest(), c), ct);
+            }
+            else
+            {
+                await harness.Api.QueryAsync(session.In("eu-west-1"), EvidenceCollector.Collectors.Aws.Api.AwsOperations.IamGetAccountSummary, null, ct);
+            }
+        });
+
+        // Both lanes learned a rate (the SDK client's from its Authorization header, the signed client's from its
+        // credentials), and throttles stayed a small share: with only the retry policy's backoff (5 ms here) most
+        // attempts are throttled.
+        var lanes = governor.Lanes();
+        Assert.Contains(lanes, l => l.Key.Service == "kms" && l.Key.Region == "eu-west-1" && l.Value is > 0);
+        Assert.Contains(lanes, l => l.Key.Service == "iam" && l.Key.Region == "us-east-1" && l.Value is > 0);
+        var share = (double)(server.Stats.Throttled - throttled) / (server.Stats.Answered - answered);
+        Assert.True(share < 0.25, $"{server.Stats.Throttled - throttled} of {server.Stats.Answered - answered} answers were throttles");
+    }
+
     [Theory]
     [InlineData(FailureKind.AccessDenied, "AccessDenied")]
     [InlineData(FailureKind.InternalError, "InternalFailure")]

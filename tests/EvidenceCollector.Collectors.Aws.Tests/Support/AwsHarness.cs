@@ -36,6 +36,7 @@ public sealed class AwsHarness
         Api = provider.GetRequiredService<AwsApiClient>();
         Clients = provider.GetRequiredService<AwsClients>();
         Limiter = provider.GetRequiredService<AwsCallLimiter>();
+        Governor = provider.GetRequiredService<AwsRateGovernor>();
         Planner = (AwsTargetPlanner)provider.GetRequiredService<ITargetPlanner>();
         Collectors = provider.GetServices<ICollector>().ToList();
     }
@@ -47,6 +48,8 @@ public sealed class AwsHarness
     public AwsClients Clients { get; }
 
     public AwsCallLimiter Limiter { get; }
+
+    public AwsRateGovernor Governor { get; }
 
     public AwsTargetPlanner Planner { get; }
 

@@ -1,0 +1,248 @@
+using EvidenceCollector.Collectors.Aws.Api;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EvidenceCollector.Collectors.Aws.Tests.Api;
+
+public sealed class AwsRateGovernorTests
+{
+    private static readonly AwsRateKey Kms = new("ASIAEXAMPLE", "kms", "eu-west-1");
+
+    [Fact]
+    public void Reserve_LaneNeverThrottled_SendsFreely()
+    {
+        var time = new FakeTimeProvider();
+        var governor = new AwsRateGovernor(time);
+
+        for (var i = 0; i < 1_000; i++)
+        {
+            Assert.Equal(TimeSpan.Zero, governor.Reserve(Kms, out var ticket));
+            governor.Answered(ticket, throttled: false);
+        }
+
+        Assert.Null(governor.RateOf(Kms));
+        Assert.Equal(0, governor.Cuts);
+    }
+
+    [Fact]
+    public void Answered_FirstThrottle_PacesTheLaneAtBackoffOfTheRateItAdmitted()
+    {
+        var time = new FakeTimeProvider();
+        var governor = new AwsRateGovernor(time);
+
+        // 20 admitted over one second: the lane admits 20/s.
+        for (var i = 0; i < 20; i++)
+        {
+            governor.Reserve(Kms, out var ok);
+            governor.Answered(ok, throttled: false);
+            time.Advance(TimeSpan.FromMilliseconds(50));
+        }
+
+        governor.Reserve(Kms, out var throttledTicket);
+        governor.Answered(throttledTicket, throttled: true);
+
+        Assert.Equal(20 * AwsRateGovernor.Backoff, governor.RateOf(Kms)!.Value, precision: 6);
+        Assert.Equal(1, governor.Cuts);
+
+        // The turns that follow are one interval apart, while the clock stands still (a little less than one: the
+        // rate grows while they wait).
+        var waits = Enumerable.Range(0, 5).Select(n => governor.Reserve(Kms, out _).TotalSeconds).ToList();
+        var interval = 1 / (20 * AwsRateGovernor.Backoff);
+        for (var i = 0; i < waits.Count; i++)
+        {
+            Assert.InRange(waits[i], interval * (i + 1) * 0.97, interval * (i + 1));
+        }
+
+        // Another lane (another service, region or account) is not slowed.
+        Assert.Equal(TimeSpan.Zero, governor.Reserve(Kms with { Service = "s3" }, out _));
+        Assert.Equal(TimeSpan.Zero, governor.Reserve(Kms with { Region = "us-east-1" }, out _));
+        Assert.Equal(TimeSpan.Zero, governor.Reserve(Kms with { AccessKeyId = "ASIAOTHER" }, out _));
+    }
+
+    [Fact]
+    public void Answered_ThrottleOfARequestPacedAtTheOldRate_DoesNotCutAgain()
+    {
+        var time = new FakeTimeProvider();
+        var governor = new AwsRateGovernor(time);
+        for (var i = 0; i < 10; i++)
+        {
+            governor.Reserve(Kms, out var ok);
+            governor.Answered(ok, throttled: false);
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        // Three requests in flight together; all three come back throttled.
+        var inFlight = Enumerable.Range(0, 3).Select(_ => { governor.Reserve(Kms, out var t); return t; }).ToList();
+        foreach (var ticket in inFlight)
+        {
+            governor.Answered(ticket, throttled: true);
+        }
+
+        Assert.Equal(1, governor.Cuts);
+        var rate = governor.RateOf(Kms)!.Value;
+        Assert.Equal(10 * AwsRateGovernor.Backoff, rate, precision: 6);
+        Assert.False(governor.StillValid(inFlight[0]));
+
+        // A request paced at the new rate and throttled again cuts once more.
+        var wait = governor.Reserve(Kms, out var paced);
+        time.Advance(wait);
+        Assert.True(governor.StillValid(paced));
+        governor.Answered(paced, throttled: true);
+        Assert.Equal(2, governor.Cuts);
+        Assert.True(governor.RateOf(Kms) < rate);
+    }
+
+    [Fact]
+    public void Rate_GrowsWithoutThrottles_AndTheLaneIsReleasedAfterAQuietMinute()
+    {
+        var time = new FakeTimeProvider();
+        var governor = new AwsRateGovernor(time);
+        governor.Reserve(Kms, out var ok);
+        governor.Answered(ok, throttled: false);
+        time.Advance(TimeSpan.FromSeconds(1));
+        governor.Reserve(Kms, out var throttled);
+        governor.Answered(throttled, throttled: true);
+        var cut = governor.RateOf(Kms)!.Value;
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal(cut * (1 + (10 * AwsRateGovernor.Growth)), governor.RateOf(Kms)!.Value, precision: 6);
+
+        time.Advance(AwsRateGovernor.Release);
+        Assert.Equal(TimeSpan.Zero, governor.Reserve(Kms, out _));
+        Assert.Null(governor.RateOf(Kms));
+    }
+
+    [Fact]
+    public void Disabled_NeverPaces()
+    {
+        var time = new FakeTimeProvider();
+        var governor = new AwsRateGovernor(time, enabled: false);
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal(TimeSpan.Zero, governor.Reserve(Kms, out var ticket));
+            governor.Answered(ticket, throttled: true);
+        }
+
+        Assert.Equal(0, governor.Cuts);
+        Assert.Null(governor.RateOf(Kms));
+    }
+
+    [Theory]
+    [InlineData("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7", "AKIDEXAMPLE", "iam", "us-east-1")]
+    [InlineData("AWS4-HMAC-SHA256 Credential=ASIA123/20261130/eu-west-1/kms/aws4_request,SignedHeaders=host,Signature=00", "ASIA123", "kms", "eu-west-1")]
+    public void FromAuthorization_SigV4Header_NamesTheLaneOfItsCredentialScope(string header, string accessKey, string service, string region)
+    {
+        Assert.Equal(new AwsRateKey(accessKey, service, region), AwsRateKey.FromAuthorization(header));
+    }
+
+    [Theory]
+    [InlineData("Bearer abc")]
+    [InlineData("AWS AKIDEXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg=")]
+    [InlineData("AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/iam, Signature=00")]
+    [InlineData("AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/iam/aws4_request/extra, Signature=00")]
+    public void FromAuthorization_AnythingElse_IsNoLane(string header)
+    {
+        Assert.Null(AwsRateKey.FromAuthorization(header));
+    }
+
+    /// <summary>
+    /// 32 callers against a service that admits 50 requests/s (a token bucket with a burst of 10, as AWS and the
+    /// emulated estate throttle), 20 ms per call, and the retry policy's exponential backoff with jitter on every
+    /// throttle: a discrete-event simulation on a fake clock, so it is exact and repeatable.
+    /// </summary>
+    [Fact]
+    public void Simulation_ThrottledService_IsDrivenAtTheRateItAdmitsWithFewThrottles()
+    {
+        var paced = Simulate(enabled: true);
+        var unpaced = Simulate(enabled: false);
+
+        Assert.True(paced.Admitted >= 0.95 * 50 * 60, $"admitted {paced.Admitted} in 60 s at 50/s");
+        Assert.True(paced.Throttled < 0.05 * paced.Admitted, $"{paced.Throttled} throttled for {paced.Admitted} admitted");
+        Assert.Equal(0, paced.GaveUp);
+
+        // Without pacing, the same callers are throttled many times more (641 against 61 when written), and some
+        // calls run out of their ten attempts: evidence that would be lost.
+        Assert.True(unpaced.Throttled > 5 * paced.Throttled, $"unpaced {unpaced.Throttled} vs paced {paced.Throttled}");
+        Assert.True(unpaced.GaveUp > 0, "without pacing no call ran out of attempts");
+    }
+
+    private static (int Admitted, int Throttled, int GaveUp) Simulate(bool enabled)
+    {
+        const double Rate = 50, Burst = 10;
+        var latency = TimeSpan.FromMilliseconds(20);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero));
+        var start = time.GetUtcNow();
+        var governor = new AwsRateGovernor(time, enabled);
+        var random = new Random(7);
+        var tokens = Burst;
+        var refilled = start;
+        bool Admit(DateTimeOffset at)
+        {
+            tokens = Math.Min(Burst, tokens + ((at - refilled).TotalSeconds * Rate));
+            refilled = at;
+            if (tokens < 1)
+            {
+                return false;
+            }
+
+            tokens--;
+            return true;
+        }
+
+        // Each caller: (when it next acts, what it does then, its ticket, its attempt number).
+        var callers = Enumerable.Range(0, 32).Select(_ => (At: start, State: 0, Ticket: default(AwsRateTicket), Attempt: 1, Admitted: false)).ToArray();
+        var (admitted, throttled, gaveUp) = (0, 0, 0);
+        while (true)
+        {
+            var i = Enumerable.Range(0, callers.Length).MinBy(c => callers[c].At);
+            var c = callers[i];
+            if (c.At - start >= TimeSpan.FromSeconds(60))
+            {
+                break;
+            }
+
+            time.SetUtcNow(c.At);
+            switch (c.State)
+            {
+                case 0: // wants to send: take a turn
+                    var wait = governor.Reserve(Kms, out c.Ticket);
+                    (c.At, c.State) = wait > TimeSpan.Zero ? (c.At + wait, 1) : (c.At, 2);
+                    break;
+                case 1: // waited for its turn
+                    c.State = governor.StillValid(c.Ticket) ? 2 : 0;
+                    break;
+                case 2: // sends; the answer arrives one latency later
+                    c.Admitted = Admit(c.At);
+                    (c.At, c.State) = (c.At + latency, 3);
+                    break;
+                case 3: // answered
+                    governor.Answered(c.Ticket, throttled: !c.Admitted);
+                    if (c.Admitted)
+                    {
+                        admitted++;
+                        c.Attempt = 1;
+                        c.State = 0;
+                    }
+                    else if (++throttled > 0 && c.Attempt == 10)
+                    {
+                        gaveUp++;
+                        c.Attempt = 1;
+                        c.State = 0;
+                    }
+                    else
+                    {
+                        // Exponential backoff with jitter from 250 ms, capped at 20 s (Aws:Retry's defaults).
+                        var ceiling = Math.Min(20, 0.25 * Math.Pow(2, c.Attempt - 1));
+                        c.At += TimeSpan.FromSeconds(random.NextDouble() * ceiling);
+                        c.Attempt++;
+                        c.State = 0;
+                    }
+
+                    break;
+            }
+
+            callers[i] = c;
+        }
+
+        return (admitted, throttled, gaveUp);
+    }
+}
