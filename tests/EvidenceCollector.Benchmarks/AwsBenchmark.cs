@@ -287,7 +287,7 @@ internal static class AwsBenchmark
             ["Aws:ResourceConcurrency"] = concurrency == 1 ? "1" : Environment.GetEnvironmentVariable("BENCH_RESOURCE_CONCURRENCY") ?? "8",
             ["Aws:Organization:RoleName"] = "EvidenceCollectorReadOnly",
             ["Aws:CredentialReportPollInterval"] = "00:00:00.050",
-            ["Aws:AdaptiveRateLimiting"] = adaptive ? "true" : "false",
+            ["Aws:AdaptiveRateLimiting"] = adaptive && Environment.GetEnvironmentVariable("BENCH_ADAPTIVE") != "0" ? "true" : "false",
             ["Pipeline:StorageWriters"] = Environment.GetEnvironmentVariable("BENCH_STORAGE_WRITERS") ?? "2",
         }).Build();
         var services = new ServiceCollection();
