@@ -35,7 +35,7 @@ public static class AwsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new AwsEndpoints(demoOverride));
         services.AddSingleton(sp => new AwsCallLimiter(sp.GetRequiredService<IOptions<AwsOptions>>().Value.MaxConcurrentCalls));
-        services.AddSingleton(sp => new AwsRateGovernor(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<AwsOptions>>().Value.AdaptiveRateLimiting));
+        services.AddSingleton(sp => new AwsRateGovernor(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<AwsOptions>>().Value.AdaptiveRateLimiting, sp.GetRequiredService<ILogger<AwsRateGovernor>>()));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<AwsOptions>>().Value;

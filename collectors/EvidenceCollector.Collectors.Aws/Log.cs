@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Could not reach AWS account {Account} ({RoleArn}): {Code}")]
     public static partial void AccountUnreachable(ILogger logger, string account, string roleArn, string code);
 
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Information, Message = "AWS throttled {Service} in {Region} (access key ending {AccessKeyEnd}): pacing its requests at {Rate:F1}/s")]
+    public static partial void LanePaced(ILogger logger, string service, string region, string accessKeyEnd, double rate);
+
     [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "AWS planning step {Operation} failed: {Code}")]
     public static partial void PlanningFailed(ILogger logger, string operation, string code);
 }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EvidenceCollector.Collectors.Aws.Api;
 
@@ -50,8 +52,10 @@ public readonly record struct AwsRateTicket(AwsRateKey Key, int Generation);
 /// The retry policy is unchanged: a throttled request is retried with its backoff, and is paced again.
 /// </para>
 /// </summary>
-public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true)
+public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILogger<AwsRateGovernor>? logger = null)
 {
+    private readonly ILogger _logger = logger ?? NullLogger<AwsRateGovernor>.Instance;
+
     /// <summary>Share of the rate kept when a request paced at it is throttled.</summary>
     public const double Backoff = 0.85;
 
@@ -134,9 +138,15 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true)
             return;
         }
 
-        if (lane.Answered(time.GetTimestamp(), ticket.Generation, throttled))
+        if (lane.Answered(time.GetTimestamp(), ticket.Generation, throttled, out var started))
         {
             Interlocked.Increment(ref _cuts);
+            if (started is { } rate)
+            {
+                // Once per lane and episode, not per cut; the access key is an identifier, and only its end is shown.
+                var key = ticket.Key.AccessKeyId;
+                Aws.Log.LanePaced(_logger, ticket.Key.Service, ticket.Key.Region, key.Length > 4 ? key[^4..] : key, rate);
+            }
         }
     }
 
@@ -191,9 +201,10 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true)
             }
         }
 
-        /// <summary>True when this answer cut the rate.</summary>
-        public bool Answered(long now, int generation, bool throttled)
+        /// <summary>True when this answer cut the rate; <paramref name="started"/> is the rate when it is the first cut of the lane (or since its release).</summary>
+        public bool Answered(long now, int generation, bool throttled, out double? started)
         {
+            started = null;
             lock (_lock)
             {
                 if (!throttled)
@@ -211,11 +222,13 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true)
                     return false;
                 }
 
-                var from = _rate == 0 ? Measured(now) : RateAt(now);
+                var wasFree = _rate == 0;
+                var from = wasFree ? Measured(now) : RateAt(now);
                 _rate = Math.Max(MinRate, from * Backoff);
                 _rateSince = now;
                 _next = now + Ticks(1 / _rate);
                 Generation++;
+                started = wasFree ? _rate : null;
                 return true;
             }
         }

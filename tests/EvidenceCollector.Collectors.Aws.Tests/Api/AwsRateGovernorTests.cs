@@ -112,6 +112,28 @@ public sealed class AwsRateGovernorTests
     }
 
     [Fact]
+    public void Answered_LaneStartsPacing_LogsOnceNamingServiceAndRegionButNotTheWholeAccessKey()
+    {
+        var time = new FakeTimeProvider();
+        var logs = new Support.CapturingLoggerFactory();
+        var governor = new AwsRateGovernor(time, logger: new Microsoft.Extensions.Logging.Logger<AwsRateGovernor>(logs));
+        for (var cut = 0; cut < 3; cut++)
+        {
+            governor.Reserve(Kms, out var ok);
+            governor.Answered(ok, throttled: false);
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            time.Advance(governor.Reserve(Kms, out var throttled));
+            governor.Answered(throttled, throttled: true);
+        }
+
+        Assert.Equal(3, governor.Cuts);
+        var line = Assert.Single(logs.Lines);
+        Assert.Contains("kms in eu-west-1", line, StringComparison.Ordinal);
+        Assert.Contains("MPLE", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(Kms.AccessKeyId, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Disabled_NeverPaces()
     {
         var time = new FakeTimeProvider();
