@@ -282,7 +282,7 @@ internal static class AwsBenchmark
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Pipeline:MaxConcurrency"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Pipeline:MaxConcurrency"] = Environment.GetEnvironmentVariable("BENCH_PIPELINE_CONCURRENCY") ?? concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Aws:MaxConcurrentCalls"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Aws:ResourceConcurrency"] = concurrency == 1 ? "1" : Environment.GetEnvironmentVariable("BENCH_RESOURCE_CONCURRENCY") ?? "8",
             ["Aws:Organization:RoleName"] = "EvidenceCollectorReadOnly",

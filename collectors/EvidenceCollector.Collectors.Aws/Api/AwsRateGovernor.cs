@@ -68,6 +68,12 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
     /// <summary>Time without a throttle after which a lane sends freely again.</summary>
     public static readonly TimeSpan Release = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// A lane unused this long (and not pacing) is forgotten: assumed-role sessions get new access keys every run,
+    /// so a worker that runs for months would otherwise keep a lane for every session it ever had.
+    /// </summary>
+    public static readonly TimeSpan IdleLane = TimeSpan.FromMinutes(10);
+
     /// <summary>Window over which a lane's admitted rate is measured when it is first throttled.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
 
@@ -105,7 +111,33 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
             return TimeSpan.Zero;
         }
 
+        var now = time.GetTimestamp();
+        if (now >= Interlocked.Read(ref _nextSweep))
+        {
+            Sweep(now);
+        }
+
         return _lanes.GetOrAdd(key, static (_, frequency) => new Lane(frequency), time.TimestampFrequency).Reserve(time, key, out ticket);
+    }
+
+    private long _nextSweep;
+
+    /// <summary>Forgets lanes idle for <see cref="IdleLane"/>; runs at most once a minute.</summary>
+    private void Sweep(long now)
+    {
+        var next = Interlocked.Read(ref _nextSweep);
+        if (now < next || Interlocked.CompareExchange(ref _nextSweep, now + (long)(time.TimestampFrequency * 60.0), next) != next)
+        {
+            return;
+        }
+
+        foreach (var (key, lane) in _lanes)
+        {
+            if (lane.Idle(now, IdleLane))
+            {
+                _lanes.TryRemove(key, out _);
+            }
+        }
     }
 
     public bool StillValid(AwsRateTicket ticket) =>
@@ -165,6 +197,16 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
         private long _rateSince;       // when _rate was last set (growth is measured from here)
         private long _lastThrottle;
         private long _next;            // earliest time of the next paced turn
+        private long _lastUsed;
+
+        /// <summary>Not pacing, and no turn taken for <paramref name="idle"/>.</summary>
+        public bool Idle(long now, TimeSpan idle)
+        {
+            lock (_lock)
+            {
+                return (_rate == 0 || Elapsed(_lastThrottle, now) >= Release) && Elapsed(_lastUsed, now) >= idle;
+            }
+        }
 
         public int Generation { get; private set; }
 
@@ -181,6 +223,7 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
             var now = time.GetTimestamp();
             lock (_lock)
             {
+                _lastUsed = now;
                 ticket = new AwsRateTicket(key, Generation);
                 if (_rate == 0)
                 {

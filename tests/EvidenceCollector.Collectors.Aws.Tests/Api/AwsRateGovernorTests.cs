@@ -134,6 +134,26 @@ public sealed class AwsRateGovernorTests
     }
 
     [Fact]
+    public void Reserve_LanesIdleForTenMinutes_AreForgotten()
+    {
+        var time = new FakeTimeProvider();
+        var governor = new AwsRateGovernor(time);
+        var old = Kms with { AccessKeyId = "ASIAOLDSESSION" };
+        governor.Reserve(old, out _);
+        governor.Reserve(Kms, out _);
+
+        time.Advance(TimeSpan.FromMinutes(6));
+        governor.Reserve(Kms, out _);
+        time.Advance(TimeSpan.FromMinutes(5));
+        governor.Reserve(Kms with { Service = "s3" }, out _);
+
+        // The old session's lane went unused for 11 minutes; the one used 5 minutes ago stays.
+        var lanes = governor.Lanes();
+        Assert.DoesNotContain(old, lanes.Keys);
+        Assert.Contains(Kms, lanes.Keys);
+    }
+
+    [Fact]
     public void Disabled_NeverPaces()
     {
         var time = new FakeTimeProvider();
