@@ -272,7 +272,7 @@ internal static class AwsBenchmark
             Console.WriteLine($"  adaptive rate limiting: {services.GetRequiredService<EvidenceCollector.Collectors.Aws.Api.AwsRateGovernor>().Cuts} cuts");
             Console.WriteLine($"  process: {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s CPU (collector and in-process estate); GCs gen0/1/2 {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s; {exceptions} first-chance exceptions");
             var api = phases.Until("evaluating");
-            Console.WriteLine($"  per call: {limiter.Held.TotalMilliseconds / limiter.Entered:F1} ms holding a slot (client, first byte out to last byte in), {server.Stats.AnsweredTime.TotalMilliseconds / server.Stats.Answered:F1} ms from arrival to answer written (estate; nominal {Latency} ms); slots busy {limiter.Held / (api * concurrency):P0} of plan + collect + store");
+            Console.WriteLine($"  per call: {limiter.Held.TotalMilliseconds / limiter.Entered:F1} ms holding a slot (client, first byte out to last byte in), {server.Stats.AnsweredTime.TotalMilliseconds / server.Stats.Answered:F1} ms from arrival to answer written (estate; nominal {server.Switches.Latency.TotalMilliseconds:F0} ms); slots busy {limiter.Held / (api * concurrency):P0} of plan + collect + store");
         }
 
         return (watch.Elapsed, outcome);
