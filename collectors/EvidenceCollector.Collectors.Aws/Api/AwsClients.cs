@@ -124,6 +124,11 @@ public sealed class AwsClients : IDisposable
         {
             throw new AwsApiException(operation, AwsApiException.TransportError, e.Message, null, null, e);
         }
+        catch (TimeoutException e)
+        {
+            // The SDK's answer when its last attempt ran out of Aws:Retry:AttemptTimeout.
+            throw new AwsApiException(operation, "RequestTimeout", $"no answer within the attempt timeout of {_retry.AttemptTimeout} ({e.Message})", null, null, e);
+        }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             throw new AwsApiException(operation, "RequestTimeout", $"no answer within {_retry.TotalTimeout}", null, null, e);

@@ -36,30 +36,43 @@ public readonly record struct AwsRateKey(string AccessKeyId, string Service, str
     }
 }
 
-/// <summary>A request's place in its lane: which rate it was paced at, so an answer to it is read against that rate.</summary>
-public readonly record struct AwsRateTicket(AwsRateKey Key, int Generation);
+/// <summary>
+/// A request's place in its lane: which rate it was paced at (so an answer to it is read against that rate), the
+/// lane object it was taken in, and whether it queued for its turn (then the caller must
+/// <see cref="AwsRateGovernor.Leave"/> the queue, with its turn or without).
+/// </summary>
+public readonly record struct AwsRateTicket(AwsRateKey Key, int Generation, bool Queued)
+{
+    internal object? Lane { get; init; }
+}
 
 /// <summary>
 /// Client-side adaptive rate limiting (<c>Aws:AdaptiveRateLimiting</c>), shared by the SDK clients and the signed
-/// client. A lane sends freely until AWS throttles it; from then on its requests are paced at a rate learned
-/// from the answers: cut to <see cref="Backoff"/> of the current rate on a throttle of a request paced at that
-/// rate, raised by <see cref="Growth"/> of itself per second without one, and released after
-/// <see cref="Release"/> without a throttle.
+/// client. A lane sends freely until AWS throttles it. From then on its requests are paced: at first at
+/// <see cref="Backoff"/> of the rate the lane was sending at over the last <see cref="Window"/> (an upper bound of
+/// what it is admitted), cut to <see cref="Backoff"/> again on each throttle of a request paced at the current
+/// rate, compounding by <see cref="Growth"/> per second without one, and released after <see cref="Release"/>
+/// without a throttle.
 /// <para>
 /// Why: retrying throttled calls with exponential backoff alone leaves a throttled service idle while every
 /// caller sleeps, and a few calls that drew several long backoffs end a scan seconds after the rest. Pacing keeps
 /// the offered rate near what the service admits, so throttles stay rare and the retries that remain are short.
 /// The retry policy is unchanged: a throttled request is retried with its backoff, and is paced again.
 /// </para>
+/// <para>
+/// A turn is taken before the shared call limiter: waiting for a turn holds no call slot. When every slot is
+/// busy, turns that came due queue at the limiter and may then go out closer together than the pace; the
+/// throttles that causes are few, and each cuts the rate as any other.
+/// </para>
 /// </summary>
 public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILogger<AwsRateGovernor>? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<AwsRateGovernor>.Instance;
 
-    /// <summary>Share of the rate kept when a request paced at it is throttled.</summary>
+    /// <summary>Share of the rate kept when a request paced at it is throttled (and of the sending rate at the first throttle).</summary>
     public const double Backoff = 0.85;
 
-    /// <summary>Share of the rate added per second without a throttle.</summary>
+    /// <summary>Growth of the rate per second without a throttle (compounding).</summary>
     public const double Growth = 0.08;
 
     /// <summary>Lowest paced rate, requests per second.</summary>
@@ -74,10 +87,17 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
     /// </summary>
     public static readonly TimeSpan IdleLane = TimeSpan.FromMinutes(10);
 
-    /// <summary>Window over which a lane's admitted rate is measured when it is first throttled.</summary>
+    /// <summary>Window over which a lane's sending rate is measured when it is first throttled.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
 
+    /// <summary>A waiter looks at its ticket at least this often: a cut or a release while it waits gives it a new turn.</summary>
+    public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<AwsRateKey, Lane> _lanes = new();
+
+    private long _cuts;
+
+    private long _nextSweep;
 
     public static AwsRateGovernor Disabled { get; } = new(TimeProvider.System, enabled: false);
 
@@ -96,18 +116,17 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
     /// <summary>Throttles answered so far that cut a lane's rate (for metrics, benchmarks and tests).</summary>
     public long Cuts => Interlocked.Read(ref _cuts);
 
-    private long _cuts;
-
     /// <summary>
-    /// Takes the next turn in the key's lane: how long to wait before sending (zero while the lane sends
-    /// freely). Callers that wait must <see cref="StillValid"/> their ticket afterwards: a throttle while they
-    /// waited changes the pace, and they take a new turn.
+    /// Takes the next turn in the key's lane: how long to wait before sending (zero while the lane sends freely).
+    /// A ticket that queued (<see cref="AwsRateTicket.Queued"/>) must <see cref="Leave"/> the queue once the
+    /// wait ends, with its turn or without; before sending, the caller checks it is <see cref="StillValid"/> (a
+    /// cut or a release while it waited changes the pace, and it takes a new turn).
     /// </summary>
     public TimeSpan Reserve(AwsRateKey key, out AwsRateTicket ticket)
     {
         if (!enabled)
         {
-            ticket = new AwsRateTicket(key, 0);
+            ticket = new AwsRateTicket(key, 0, false);
             return TimeSpan.Zero;
         }
 
@@ -117,33 +136,32 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
             Sweep(now);
         }
 
-        return _lanes.GetOrAdd(key, static (_, frequency) => new Lane(frequency), time.TimestampFrequency).Reserve(time, key, out ticket);
-    }
-
-    private long _nextSweep;
-
-    /// <summary>Forgets lanes idle for <see cref="IdleLane"/>; runs at most once a minute.</summary>
-    private void Sweep(long now)
-    {
-        var next = Interlocked.Read(ref _nextSweep);
-        if (now < next || Interlocked.CompareExchange(ref _nextSweep, now + (long)(time.TimestampFrequency * 60.0), next) != next)
+        while (true)
         {
-            return;
-        }
-
-        foreach (var (key, lane) in _lanes)
-        {
-            if (lane.Idle(now, IdleLane))
+            var lane = _lanes.GetOrAdd(key, static (_, frequency) => new Lane(frequency), time.TimestampFrequency);
+            if (lane.TryReserve(now, key, out ticket, out var wait))
             {
-                _lanes.TryRemove(key, out _);
+                return wait;
             }
+
+            // Retired by the sweep between the lookup and the turn: take the turn in a fresh lane.
+            _lanes.TryRemove(KeyValuePair.Create(key, lane));
         }
     }
 
     public bool StillValid(AwsRateTicket ticket) =>
-        !enabled || !_lanes.TryGetValue(ticket.Key, out var lane) || lane.Generation == ticket.Generation;
+        !enabled || ticket.Lane is not Lane lane || lane.Generation == ticket.Generation;
 
-    /// <summary>Waits for the key's turn (<see cref="Reserve"/> until a turn holds).</summary>
+    /// <summary>Ends a queued ticket's wait: <paramref name="abandoned"/> when it will not be sent on this turn.</summary>
+    public void Leave(AwsRateTicket ticket, bool abandoned)
+    {
+        if (enabled && ticket.Queued && ticket.Lane is Lane lane)
+        {
+            lane.Leave(time.GetTimestamp(), abandoned);
+        }
+    }
+
+    /// <summary>Waits for the key's turn (<see cref="Reserve"/> until a turn holds), looking at the ticket every <see cref="Recheck"/>.</summary>
     public async ValueTask<AwsRateTicket> WaitTurnAsync(AwsRateKey key, CancellationToken cancellationToken)
     {
         while (true)
@@ -154,8 +172,23 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
                 return ticket;
             }
 
-            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-            if (StillValid(ticket))
+            var due = time.GetTimestamp() + (long)(wait.TotalSeconds * time.TimestampFrequency);
+            try
+            {
+                for (var left = wait; left > TimeSpan.Zero && StillValid(ticket); left = time.GetElapsedTime(time.GetTimestamp(), due))
+                {
+                    await Task.Delay(left < Recheck ? left : Recheck, time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                Leave(ticket, abandoned: true);
+                throw;
+            }
+
+            var valid = StillValid(ticket);
+            Leave(ticket, abandoned: !valid);
+            if (valid)
             {
                 return ticket;
             }
@@ -165,7 +198,7 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
     /// <summary>Records the answer to a request sent on <paramref name="ticket"/>: admitted, or throttled.</summary>
     public void Answered(AwsRateTicket ticket, bool throttled)
     {
-        if (!enabled || !_lanes.TryGetValue(ticket.Key, out var lane))
+        if (!enabled || ticket.Lane is not Lane lane)
         {
             return;
         }
@@ -182,31 +215,42 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
         }
     }
 
+    /// <summary>Forgets lanes idle for <see cref="IdleLane"/>; runs at most once a minute.</summary>
+    private void Sweep(long now)
+    {
+        var next = Interlocked.Read(ref _nextSweep);
+        if (now < next || Interlocked.CompareExchange(ref _nextSweep, now + (long)(time.TimestampFrequency * 60.0), next) != next)
+        {
+            return;
+        }
+
+        foreach (var entry in _lanes)
+        {
+            if (entry.Value.TryRetire(now, IdleLane))
+            {
+                _lanes.TryRemove(entry);
+            }
+        }
+    }
+
     private sealed class Lane(long frequency)
     {
         private const int Buckets = 10;
 
         private readonly object _lock = new();
 
-        // Admissions in the last Window, in Buckets slices (a ring indexed by slice number).
-        private readonly int[] _admitted = new int[Buckets];
+        // Requests sent while the lane was free, in the last Window, in Buckets slices (a ring indexed by slice number).
+        private readonly int[] _sent = new int[Buckets];
         private readonly long[] _slice = new long[Buckets];
-        private long _firstAnswer = -1;
+        private long _firstSent = -1;
 
         private double _rate;          // 0: sends freely
         private long _rateSince;       // when _rate was last set (growth is measured from here)
         private long _lastThrottle;
         private long _next;            // earliest time of the next paced turn
-        private long _lastUsed;
-
-        /// <summary>Not pacing, and no turn taken for <paramref name="idle"/>.</summary>
-        public bool Idle(long now, TimeSpan idle)
-        {
-            lock (_lock)
-            {
-                return (_rate == 0 || Elapsed(_lastThrottle, now) >= Release) && Elapsed(_lastUsed, now) >= idle;
-            }
-        }
+        private int _waiting;          // tickets queued for a turn
+        private long _lastUsed = -1;
+        private bool _retired;
 
         public int Generation { get; private set; }
 
@@ -218,29 +262,59 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
             }
         }
 
-        public TimeSpan Reserve(TimeProvider time, AwsRateKey key, out AwsRateTicket ticket)
+        /// <summary>False when the lane was retired (the caller takes its turn in a fresh one).</summary>
+        public bool TryReserve(long now, AwsRateKey key, out AwsRateTicket ticket, out TimeSpan wait)
         {
-            var now = time.GetTimestamp();
             lock (_lock)
             {
-                _lastUsed = now;
-                ticket = new AwsRateTicket(key, Generation);
-                if (_rate == 0)
+                wait = TimeSpan.Zero;
+                ticket = new AwsRateTicket(key, Generation, false) { Lane = this };
+                if (_retired)
                 {
-                    return TimeSpan.Zero;
+                    return false;
                 }
 
-                if (Elapsed(_lastThrottle, now) >= Release)
+                _lastUsed = now;
+                if (_rate != 0 && Elapsed(_lastThrottle, now) >= Release)
                 {
                     _rate = 0;
+                    _firstSent = -1;
                     Generation++;
-                    ticket = new AwsRateTicket(key, Generation);
-                    return TimeSpan.Zero;
+                    ticket = new AwsRateTicket(key, Generation, false) { Lane = this };
+                }
+
+                if (_rate == 0)
+                {
+                    CountSent(now);
+                    return true;
                 }
 
                 var turn = Math.Max(_next, now);
                 _next = turn + Ticks(1 / RateAt(turn));
-                return Elapsed(now, turn);
+                if (turn > now)
+                {
+                    _waiting++;
+                    ticket = ticket with { Queued = true };
+                    wait = Elapsed(now, turn);
+                }
+
+                return true;
+            }
+        }
+
+        /// <summary>
+        /// A queued ticket's wait ended. An abandoned turn (cancelled, or its pace changed) is given back: the next
+        /// turn comes no later than one interval after the turns still queued.
+        /// </summary>
+        public void Leave(long now, bool abandoned)
+        {
+            lock (_lock)
+            {
+                _waiting = Math.Max(0, _waiting - 1);
+                if (abandoned && _rate != 0)
+                {
+                    _next = Math.Min(_next, now + Ticks((_waiting + 1) / RateAt(now)));
+                }
             }
         }
 
@@ -248,14 +322,13 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
         public bool Answered(long now, int generation, bool throttled, out double? started)
         {
             started = null;
+            if (!throttled)
+            {
+                return false;
+            }
+
             lock (_lock)
             {
-                if (!throttled)
-                {
-                    Count(now);
-                    return false;
-                }
-
                 _lastThrottle = now;
 
                 // Only a request paced at the current rate says that rate is too high; the ones sent before the
@@ -266,7 +339,7 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
                 }
 
                 var wasFree = _rate == 0;
-                var from = wasFree ? Measured(now) : RateAt(now);
+                var from = wasFree ? SendingRate(now) : RateAt(now);
                 _rate = Math.Max(MinRate, from * Backoff);
                 _rateSince = now;
                 _next = now + Ticks(1 / _rate);
@@ -276,13 +349,23 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
             }
         }
 
-        private double RateAt(long now) => _rate * (1 + (Growth * Elapsed(_rateSince, now).TotalSeconds));
-
-        private void Count(long now)
+        /// <summary>Retires the lane when it is not pacing and unused for <paramref name="idle"/>.</summary>
+        public bool TryRetire(long now, TimeSpan idle)
         {
-            if (_firstAnswer < 0)
+            lock (_lock)
             {
-                _firstAnswer = now;
+                _retired = _waiting == 0 && (_rate == 0 || Elapsed(_lastThrottle, now) >= Release) && Elapsed(_lastUsed, now) >= idle;
+                return _retired;
+            }
+        }
+
+        private double RateAt(long now) => _rate * Math.Pow(1 + Growth, Math.Max(0, Elapsed(_rateSince, now).TotalSeconds));
+
+        private void CountSent(long now)
+        {
+            if (_firstSent < 0)
+            {
+                _firstSent = now;
             }
 
             var slice = now / SliceTicks;
@@ -290,35 +373,35 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
             if (_slice[i] != slice)
             {
                 _slice[i] = slice;
-                _admitted[i] = 0;
+                _sent[i] = 0;
             }
 
-            _admitted[i]++;
+            _sent[i]++;
         }
 
         /// <summary>
-        /// Admissions per second over the last window: the slice now running and the ones before it, over the time
-        /// they cover (from the first answer, when that is later; never less than one slice).
+        /// Requests per second sent over the last window: the slice now running and the ones before it, over the
+        /// time they cover (from the first request, when that is later; never less than one slice).
         /// </summary>
-        private double Measured(long now)
+        private double SendingRate(long now)
         {
             var slice = now / SliceTicks;
-            var admitted = 0;
+            var sent = 0;
             for (var i = 0; i < Buckets; i++)
             {
                 if (slice - _slice[i] < Buckets)
                 {
-                    admitted += _admitted[i];
+                    sent += _sent[i];
                 }
             }
 
-            if (admitted == 0)
+            if (sent == 0)
             {
                 return MinRate;
             }
 
-            var from = Math.Max((slice - (Buckets - 1)) * SliceTicks, _firstAnswer);
-            return admitted / Math.Max(Elapsed(from, now).TotalSeconds, Window.TotalSeconds / Buckets);
+            var from = Math.Max((slice - (Buckets - 1)) * SliceTicks, _firstSent);
+            return sent / Math.Max(Elapsed(from, now).TotalSeconds, Window.TotalSeconds / Buckets);
         }
 
         private long SliceTicks => (long)(frequency * Window.TotalSeconds / Buckets);

@@ -20,12 +20,14 @@ public static class AwsRetry
         "SlowDown", "RequestThrottled", "RequestThrottledException", "ProvisionedThroughputExceededException",
         "InternalFailure", "InternalError", "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException",
         "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete",
+        "BandwidthLimitExceeded", "EC2ThrottledException", "TransactionInProgressException",
     };
 
     private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
     {
         "Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded", "TooManyRequestsException",
         "SlowDown", "RequestThrottled", "RequestThrottledException", "ProvisionedThroughputExceededException",
+        "PriorRequestNotComplete", "BandwidthLimitExceeded", "EC2ThrottledException", "TransactionInProgressException",
     };
 
     /// <summary>An answer that says "slow down": a throttling code, or HTTP 429.</summary>

@@ -1,3 +1,4 @@
+using System.Text;
 using Amazon.Runtime;
 
 namespace EvidenceCollector.Collectors.Aws.Api;
@@ -19,7 +20,9 @@ public sealed class LimitedHttpClientFactory : HttpClientFactory, IDisposable
         // As the SDK's own client: redirects followed (ClientConfig.AllowAutoRedirect's default), proxies from
         // the environment; connections recycled so DNS changes are seen.
         var sockets = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        _client = new HttpClient(new LimitingHandler(limiter, governor) { InnerHandler = sockets }) { Timeout = attemptTimeout };
+        // The attempt timeout is the handler's, from the moment the request holds a call slot: HttpClient's own
+        // Timeout would also run while the request waits for its turn in a paced lane or for a slot.
+        _client = new HttpClient(new LimitingHandler(limiter, governor, attemptTimeout) { InnerHandler = sockets }) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public override HttpClient CreateHttpClient(IClientConfig clientConfig) => _client;
@@ -30,7 +33,7 @@ public sealed class LimitedHttpClientFactory : HttpClientFactory, IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    private sealed class LimitingHandler(AwsCallLimiter limiter, AwsRateGovernor governor) : DelegatingHandler
+    private sealed class LimitingHandler(AwsCallLimiter limiter, AwsRateGovernor governor, TimeSpan attemptTimeout) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
@@ -40,11 +43,27 @@ public sealed class LimitedHttpClientFactory : HttpClientFactory, IDisposable
             HttpResponseMessage response;
             using (await limiter.EnterAsync(cancellationToken).ConfigureAwait(false))
             {
-                response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                attempt.CancelAfter(attemptTimeout);
+                try
+                {
+                    response = await base.SendAsync(request, attempt.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The same shape as HttpClient's own timeout, which the SDK treats as a timed-out attempt.
+                    throw new TaskCanceledException($"The request was canceled: no answer within the attempt timeout of {attemptTimeout}.", new TimeoutException(e.Message, e));
+                }
+
                 try
                 {
                     // To the last byte: the slot is the request's time on the wire, body included.
-                    await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+                    await response.Content.LoadIntoBufferAsync(attempt.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    response.Dispose();
+                    throw new TaskCanceledException($"The request was canceled: the answer was not read within the attempt timeout of {attemptTimeout}.", new TimeoutException(e.Message, e));
                 }
                 catch
                 {
@@ -70,9 +89,18 @@ public sealed class LimitedHttpClientFactory : HttpClientFactory, IDisposable
                 return false;
             }
 
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            var (code, _, _) = AwsApiClient.ReadError(response, text, null);
-            return AwsRetry.IsThrottling(code, response.StatusCode);
+            try
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                var (code, _, _) = AwsApiClient.ReadError(response, text, null);
+                return AwsRetry.IsThrottling(code, response.StatusCode);
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or DecoderFallbackException or OperationCanceledException)
+            {
+                // An error body that cannot be read as text (a bad charset) says nothing about throttling; the SDK
+                // reports the answer itself.
+                return AwsRetry.IsThrottling(null, response.StatusCode);
+            }
         }
 
         // Raw: the SDK adds the header without validation, and the typed Authorization property does not parse
