@@ -50,7 +50,20 @@ internal sealed record ManifestInput(
     {
         var json = ToJson();
         var writer = new BufferedStream(output, 64 * 1024); // not disposed: that would close the caller's stream
-        void Raw(string text) => writer.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        void Raw(string text)
+        {
+            // Hashes and punctuation (the most of a large manifest) are encoded on the stack, not into an array each.
+            if (text.Length <= 80)
+            {
+                Span<byte> bytes = stackalloc byte[240];
+                writer.Write(bytes[..System.Text.Encoding.UTF8.GetBytes(text, bytes)]);
+            }
+            else
+            {
+                writer.Write(System.Text.Encoding.UTF8.GetBytes(text));
+            }
+        }
+
         void Node(string key) => writer.Write(Jcs.Canonicalize(json[key]));
         void Hashes(IEnumerable<string> hashes)
         {
