@@ -7,7 +7,8 @@ namespace EvidenceCollector.Collectors.Aws.Api;
 /// <summary>The lane a request is paced in: AWS throttles per account (here: per access key), service and region.</summary>
 public readonly record struct AwsRateKey(string AccessKeyId, string Service, string Region)
 {
-    public override string ToString() => $"{Service} in {Region} for {AccessKeyId}";
+    /// <summary>For messages: the access key is an identifier, not a secret, but only its last four characters are shown.</summary>
+    public override string ToString() => $"{Service} in {Region} for the access key ending {(AccessKeyId.Length > 4 ? AccessKeyId[^4..] : AccessKeyId)}";
 
     /// <summary>
     /// The lane of a SigV4-signed request, from its <c>Authorization</c> header's credential scope

@@ -132,6 +132,7 @@ public sealed class AwsRateGovernorTests
         Assert.Contains("kms in eu-west-1", line, StringComparison.Ordinal);
         Assert.Contains("MPLE", line, StringComparison.Ordinal);
         Assert.DoesNotContain(Kms.AccessKeyId, line, StringComparison.Ordinal);
+        Assert.DoesNotContain(Kms.AccessKeyId, Kms.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
