@@ -287,6 +287,7 @@ internal static class AwsBenchmark
             ["Aws:ResourceConcurrency"] = concurrency == 1 ? "1" : Environment.GetEnvironmentVariable("BENCH_RESOURCE_CONCURRENCY") ?? "8",
             ["Aws:Organization:RoleName"] = "EvidenceCollectorReadOnly",
             ["Aws:CredentialReportPollInterval"] = "00:00:00.050",
+            ["Aws:ResourcesInFlight"] = Environment.GetEnvironmentVariable("BENCH_RESOURCES_IN_FLIGHT") ?? "0",
             ["Aws:AdaptiveRateLimiting"] = adaptive && Environment.GetEnvironmentVariable("BENCH_ADAPTIVE") != "0" ? "true" : "false",
             ["Pipeline:StorageWriters"] = Environment.GetEnvironmentVariable("BENCH_STORAGE_WRITERS") ?? "2",
         }).Build();
