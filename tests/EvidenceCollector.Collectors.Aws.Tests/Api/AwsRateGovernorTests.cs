@@ -232,18 +232,22 @@ public sealed class AwsRateGovernorTests
         await AdvanceAsync(time, TimeSpan.FromMilliseconds(500));
         governor.Answered(ahead[0], throttled: true);
         Assert.Equal(2, governor.Cuts);
-        await AdvanceAsync(time, AwsRateGovernor.Recheck + TimeSpan.FromMilliseconds(300));
+        var cutAt = time.GetUtcNow();
+        await AdvanceAsync(time, TimeSpan.FromSeconds(2.5), until: () => waiter.IsCompleted);
 
-        Assert.True(waiter.IsCompleted, "the waiter still waits for its old turn");
+        // Its old turn was about 3.5 s after the cut; the new one comes within a re-check and a few intervals
+        // (the clock is moved at most 2.5 s).
+        Assert.True(waiter.IsCompleted, $"the waiter still waits for its old turn {time.GetUtcNow() - cutAt} after the cut");
         Assert.True(governor.StillValid(await waiter));
     }
 
-    private static async Task AdvanceAsync(FakeTimeProvider time, TimeSpan by)
+    /// <summary>Moves the fake clock in 50 ms steps, giving the waiters' continuations real time to run after each.</summary>
+    private static async Task AdvanceAsync(FakeTimeProvider time, TimeSpan by, Func<bool>? until = null)
     {
-        for (var step = TimeSpan.Zero; step < by; step += TimeSpan.FromMilliseconds(50))
+        for (var step = TimeSpan.Zero; step < by && until?.Invoke() != true; step += TimeSpan.FromMilliseconds(50))
         {
             time.Advance(TimeSpan.FromMilliseconds(50));
-            await Task.Delay(5);
+            await Task.Delay(10);
         }
     }
 
