@@ -91,6 +91,27 @@ public sealed class SdkClientTests(EstateFixture estate) : IClassFixture<EstateF
     }
 
     [Fact]
+    public async Task S3_ListBucketsWithoutParameters_AnswersEveryBucketWithoutRegionOrToken()
+    {
+        // The legacy unpaginated form: AWS includes BucketRegion only when the request has at least one
+        // ListBuckets parameter, and BucketArn only for directory buckets.
+        using var raw = await new TestSigner(estate.Server.BaseUrl).GetAsync("s3", "us-east-1", "/");
+        var xml = await raw.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, raw.StatusCode);
+        Assert.Equal(4, System.Text.RegularExpressions.Regex.Count(xml, "<Bucket>"));
+        Assert.DoesNotContain("BucketRegion", xml, StringComparison.Ordinal);
+        Assert.DoesNotContain("BucketArn", xml, StringComparison.Ordinal);
+        Assert.DoesNotContain("ContinuationToken", xml, StringComparison.Ordinal);
+
+        using var paged = await new TestSigner(estate.Server.BaseUrl).GetAsync("s3", "us-east-1", "/", "max-buckets=10");
+        var pagedXml = await paged.Content.ReadAsStringAsync();
+        var onPage = System.Text.RegularExpressions.Regex.Count(pagedXml, "<Bucket>");
+        Assert.InRange(onPage, 1, 4);
+        Assert.Equal(onPage, System.Text.RegularExpressions.Regex.Count(pagedXml, "<BucketRegion>"));
+        Assert.DoesNotContain("BucketArn", pagedXml, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task S3_BucketWithoutEncryption_Answers404ServerSideEncryptionConfigurationNotFoundError()
     {
         using var raw = await new TestSigner(estate.Server.BaseUrl).GetAsync("s3", "us-east-1", "/acme-public-website", "encryption");

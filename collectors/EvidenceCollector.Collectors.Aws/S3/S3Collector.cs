@@ -20,6 +20,9 @@ namespace EvidenceCollector.Collectors.Aws.S3;
 /// </summary>
 public sealed class S3Collector(AwsClients clients, ILogger<S3Collector> logger) : AwsCollectorBase(clients, logger)
 {
+    /// <summary>Buckets asked for per ListBuckets page (AWS answers up to 10 000).</summary>
+    internal const int ListBucketsPageSize = 1000;
+
     public override CollectorDescriptor Descriptor { get; } = new(Provider.Aws, "aws.s3", "s3", true, [AwsKinds.S3Bucket, AwsKinds.S3AccountPublicAccessBlock]);
 
     protected override async Task CollectAsync(AwsSession session, string region, CollectionResult result, CancellationToken cancellationToken)
@@ -60,7 +63,9 @@ public sealed class S3Collector(AwsClients clients, ILogger<S3Collector> logger)
             string? token = null;
             do
             {
-                var request = new ListBucketsRequest { ContinuationToken = token };
+                // Paginated, as AWS recommends (the unpaginated form only serves accounts at the default bucket
+                // quota); a paginated answer also carries each bucket's region.
+                var request = new ListBucketsRequest { MaxBuckets = ListBucketsPageSize, ContinuationToken = token };
                 last = await Clients.CallAsync(AwsOperations.S3ListBuckets, AwsService.S3, home, ct => client.ListBucketsAsync(request, ct), cancellationToken).ConfigureAwait(false);
                 buckets.AddRange(last.Response.Buckets ?? []);
                 token = string.IsNullOrEmpty(last.Response.ContinuationToken) ? null
@@ -98,17 +103,34 @@ public sealed class S3Collector(AwsClients clients, ILogger<S3Collector> logger)
         var at = list.AnsweredAt;
         string region = home;
         string recordRegion = Global;
-        try
+        var locationOperation = AwsOperations.S3ListBuckets;
+        if (!string.IsNullOrEmpty(bucket.BucketRegion))
         {
-            var location = await Clients.CallAsync(AwsOperations.S3GetBucketLocation, AwsService.S3, home, ct => homeClient.GetBucketLocationAsync(new GetBucketLocationRequest { BucketName = name }, ct), cancellationToken).ConfigureAwait(false);
-            var constraint = location.Response.Location?.Value;
-            region = string.IsNullOrEmpty(constraint) ? "us-east-1" : constraint == "EU" ? "eu-west-1" : constraint;
+            // ListBuckets named the bucket's region (it is also in the Bucket section): no GetBucketLocation.
+            region = bucket.BucketRegion;
             recordRegion = region;
-            payload["Location"] = new JsonObject { ["LocationConstraint"] = constraint ?? string.Empty, ["Region"] = region };
+            payload["Location"] = new JsonObject { ["BucketRegion"] = region, ["Region"] = region };
         }
-        catch (AwsApiException e)
+        else
         {
-            payload["Location"] = AwsJson.SectionError(e);
+            locationOperation = AwsOperations.S3GetBucketLocation;
+            await LocateAsync().ConfigureAwait(false);
+        }
+
+        async Task LocateAsync()
+        {
+            try
+            {
+                var location = await Clients.CallAsync(AwsOperations.S3GetBucketLocation, AwsService.S3, home, ct => homeClient.GetBucketLocationAsync(new GetBucketLocationRequest { BucketName = name }, ct), cancellationToken).ConfigureAwait(false);
+                var constraint = location.Response.Location?.Value;
+                region = string.IsNullOrEmpty(constraint) ? "us-east-1" : constraint == "EU" ? "eu-west-1" : constraint;
+                recordRegion = region;
+                payload["Location"] = new JsonObject { ["LocationConstraint"] = constraint ?? string.Empty, ["Region"] = region };
+            }
+            catch (AwsApiException e)
+            {
+                payload["Location"] = AwsJson.SectionError(e);
+            }
         }
 
         AmazonS3Client client;
@@ -173,7 +195,7 @@ public sealed class S3Collector(AwsClients clients, ILogger<S3Collector> logger)
             "ObjectLockConfigurationNotFoundError").ConfigureAwait(false);
 
         result.Records.Add(Record(AwsKinds.S3Bucket, $"arn:aws:s3:::{name}", recordRegion, payload, "s3", list.Endpoint, list.RequestId, at,
-            AwsOperations.S3ListBuckets, AwsOperations.S3GetBucketLocation, AwsOperations.S3GetBucketEncryption, AwsOperations.S3GetPublicAccessBlock, AwsOperations.S3GetBucketAcl,
+            AwsOperations.S3ListBuckets, locationOperation, AwsOperations.S3GetBucketEncryption, AwsOperations.S3GetPublicAccessBlock, AwsOperations.S3GetBucketAcl,
             AwsOperations.S3GetBucketVersioning, AwsOperations.S3GetBucketLogging, AwsOperations.S3GetBucketPolicy, AwsOperations.S3GetObjectLockConfiguration));
     }
 

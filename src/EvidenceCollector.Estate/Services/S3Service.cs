@@ -82,20 +82,28 @@ internal sealed class S3Service(EstateState state) : EstateService, IRestOperati
         };
     }
 
+    /// <summary>
+    /// ListBuckets as AWS answers it: a request with none of its parameters (max-buckets, continuation-token,
+    /// prefix, bucket-region) is the legacy unpaginated form, answered whole and without BucketRegion; a request
+    /// with at least one is paginated (at the estate's page size, or max-buckets when smaller) and each bucket
+    /// carries its BucketRegion. BucketArn is only for directory buckets, which the estate does not have.
+    /// </summary>
     private AwsResponse ListBuckets(AwsRequest r)
     {
         var prefix = r.Param("prefix");
         var region = r.Param("bucket-region");
+        var token = r.Param("continuation-token");
+        var max = r.IntParam("max-buckets");
+        var paginated = prefix is not null || region is not null || token is not null || max is not null;
         var all = r.Account.S3.Buckets
             .Where(b => prefix is null || b.Name.StartsWith(prefix, StringComparison.Ordinal))
             .Where(b => region is null || b.Region == region)
             .OrderBy(b => b.Name, StringComparer.Ordinal).ToList();
-        var (page, next) = Page(r, all, r.Param("continuation-token"), r.IntParam("max-buckets"));
+        var (page, next) = paginated ? Page(r, all, token, max) : (all, null);
         return Xml(E(S3Ns, "ListAllMyBucketsResult",
             Owner(r.Account),
             E(S3Ns, "Buckets", page.Select(b => E(S3Ns, "Bucket",
-                E(S3Ns, "Name", b.Name), E(S3Ns, "CreationDate", Iso(b.CreationDate)), E(S3Ns, "BucketRegion", b.Region),
-                E(S3Ns, "BucketArn", $"arn:aws:s3:::{b.Name}")))),
+                E(S3Ns, "Name", b.Name), E(S3Ns, "CreationDate", Iso(b.CreationDate)), paginated ? E(S3Ns, "BucketRegion", b.Region) : null))),
             Opt(S3Ns, "ContinuationToken", next),
             Opt(S3Ns, "Prefix", prefix)), 200, r.RequestId);
     }

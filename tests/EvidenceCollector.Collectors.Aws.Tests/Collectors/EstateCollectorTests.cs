@@ -159,6 +159,26 @@ public sealed class EstateCollectorTests
     }
 
     [Fact]
+    public async Task S3_PaginatedListBucketsNamesEachRegion_NoGetBucketLocation()
+    {
+        await using var server = await EstateServer.StartAsync(EstateDefinition.Demo());
+        var harness = AwsHarness.ForUrl(server.BaseUrl, Demo, Options());
+
+        var run = await harness.RunAsync(new RunScope { Accounts = [Management], Collectors = ["aws.s3"] });
+
+        var buckets = run.Records.Where(r => r.Kind == AwsKinds.S3Bucket).ToList();
+        Assert.NotEmpty(buckets);
+        Assert.All(buckets, b =>
+        {
+            Assert.Equal(b.Region, b.Payload["Location"]!["Region"]!.GetValue<string>());
+            Assert.Equal(b.Payload["Bucket"]!["BucketRegion"]!.GetValue<string>(), b.Region);
+            Assert.DoesNotContain(b.Provenance.Operations, o => o.Contains("GetBucketLocation", StringComparison.Ordinal));
+        });
+        Assert.False(server.Stats.Calls.ContainsKey("s3:GetBucketLocation"), "GetBucketLocation was called although ListBuckets named every region");
+        Assert.True(server.Stats.Calls.ContainsKey("s3:ListBuckets"));
+    }
+
+    [Fact]
     public async Task SdkClient_AttemptThatNeverAnswers_TimesOutAndIsRetriedThenSucceeds()
     {
         await using var server = await EstateServer.StartAsync(EstateDefinition.Demo());
