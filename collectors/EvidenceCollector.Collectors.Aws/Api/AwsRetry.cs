@@ -14,21 +14,18 @@ namespace EvidenceCollector.Collectors.Aws.Api;
 /// </summary>
 public static class AwsRetry
 {
-    private static readonly HashSet<string> TransientCodes = new(StringComparer.Ordinal)
-    {
-        "Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded", "TooManyRequestsException",
-        "SlowDown", "RequestThrottled", "RequestThrottledException", "ProvisionedThroughputExceededException",
-        "InternalFailure", "InternalError", "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException",
-        "RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete",
-        "BandwidthLimitExceeded", "EC2ThrottledException", "TransactionInProgressException",
-    };
-
+    /// <summary>Codes that say "slow down".</summary>
     private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
     {
         "Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded", "TooManyRequestsException",
         "SlowDown", "RequestThrottled", "RequestThrottledException", "ProvisionedThroughputExceededException",
         "PriorRequestNotComplete", "BandwidthLimitExceeded", "EC2ThrottledException", "TransactionInProgressException",
     };
+
+    /// <summary>Codes worth another attempt: every throttling code, and the service's own failures and timeouts.</summary>
+    private static readonly HashSet<string> TransientCodes = new(
+        ThrottlingCodes.Concat(["InternalFailure", "InternalError", "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException", "RequestTimeout", "RequestTimeoutException"]),
+        StringComparer.Ordinal);
 
     /// <summary>An answer that says "slow down": a throttling code, or HTTP 429.</summary>
     public static bool IsThrottling(string? code, HttpStatusCode? status) =>
