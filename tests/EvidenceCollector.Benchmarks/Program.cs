@@ -27,6 +27,8 @@ switch (scenario)
         await AwsBenchmark.WireAsync(Arg(1, 32), Arg(2, 5_000));
         return 0;
     case "aws-collect":
+        // The collector process measured for RSS starts as `evidence` does.
+        EvidenceCollector.Pipeline.NativeHeap.LimitArenas();
         await AwsBenchmark.CollectOnlyAsync(args[1], Arg(2, 32));
         return 0;
     case "aws-separate":

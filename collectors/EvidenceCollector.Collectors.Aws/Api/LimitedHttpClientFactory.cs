@@ -58,7 +58,7 @@ public sealed class LimitedHttpClientFactory : HttpClientFactory, IDisposable
                 try
                 {
                     // To the last byte: the slot is the request's time on the wire, body included.
-                    await response.Content.LoadIntoBufferAsync(attempt.Token).ConfigureAwait(false);
+                    response.Content = await SegmentedContent.ReadAsync(response.Content, attempt.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
                 {

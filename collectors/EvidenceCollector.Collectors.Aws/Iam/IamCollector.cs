@@ -81,14 +81,24 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
 
     private static void EmitCredentialReport(AwsSession session, AwsAnswer answer, string content, CollectionResult result)
     {
-        string csv;
+        byte[] csv;
         try
         {
-            csv = Encoding.UTF8.GetString(Convert.FromBase64String(content));
+            csv = Convert.FromBase64String(content);
         }
         catch (FormatException e)
         {
             throw new AwsApiException(AwsOperations.IamGetCredentialReport, AwsApiException.MalformedResponse, "Content is not base64: " + e.Message, null, answer.RequestId, e);
+        }
+
+        // A report of thousands of users is megabytes of base64: let it go before the rows are built, and read
+        // the CSV from its bytes (decoded as UTF-8 chunk by chunk, as Encoding.UTF8.GetString would) rather
+        // than from one more string of it.
+        answer.Body.Remove("Content");
+        JsonArray rows;
+        using (var reader = new StreamReader(new MemoryStream(csv, writable: false), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), detectEncodingFromByteOrderMarks: false))
+        {
+            rows = Rows(reader, answer.RequestId);
         }
 
         var payload = new JsonObject
@@ -96,12 +106,12 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
             ["GeneratedTime"] = answer.Body["GeneratedTime"]?.DeepClone(),
             ["ReportFormat"] = answer.Body["ReportFormat"]?.DeepClone(),
             ["collectedAt"] = AwsJson.Time(answer.AnsweredAt),
-            ["rows"] = Rows(csv, answer.RequestId),
+            ["rows"] = rows,
         };
         result.Records.Add(Record(AwsKinds.IamCredentialReport, AwsArn.AccountRoot(session.AccountId), Global, payload, "iam", answer.Endpoint, answer.RequestId, answer.AnsweredAt, AwsOperations.IamGenerateCredentialReport, AwsOperations.IamGetCredentialReport));
     }
 
-    private static JsonArray Rows(string csv, string? requestId)
+    private static JsonArray Rows(TextReader csv, string? requestId)
     {
         try
         {
@@ -271,8 +281,14 @@ internal static class CredentialReportCsv
     /// <summary>The rows; a report that is not CSV at all throws <see cref="Formats.CsvFormatException"/>.</summary>
     public static JsonArray Parse(string csv)
     {
-        var rows = new JsonArray();
         using var reader = new StringReader(csv);
+        return Parse(reader);
+    }
+
+    /// <summary>The rows read from <paramref name="reader"/> (see <see cref="Parse(string)"/>).</summary>
+    public static JsonArray Parse(TextReader reader)
+    {
+        var rows = new JsonArray();
         string[]? header = null;
         foreach (var (_, cells) in Formats.Csv.Read(reader))
         {
