@@ -156,9 +156,7 @@ public sealed class AwsRateGovernorTests
     [Fact]
     public void Leave_AbandonedTurns_AreGivenBack()
     {
-        var time = new FakeTimeProvider();
-        var governor = new AwsRateGovernor(time);
-        var interval = PaceAtAboutTenPerSecond(time, governor);
+        var (time, governor, interval) = PacedAtAboutTenPerSecond();
 
         // 50 callers queue (the last for about five seconds), then all give up (cancelled, or timed out).
         var queued = Enumerable.Range(0, 50).Select(_ => { governor.Reserve(Kms, out var t); return t; }).ToList();
@@ -176,9 +174,7 @@ public sealed class AwsRateGovernorTests
     [Fact]
     public async Task WaitTurnAsync_Cancelled_LeavesTheQueue()
     {
-        var time = new FakeTimeProvider();
-        var governor = new AwsRateGovernor(time);
-        var interval = PaceAtAboutTenPerSecond(time, governor);
+        var (time, governor, interval) = PacedAtAboutTenPerSecond();
 
         using var cancel = new CancellationTokenSource();
         var waiters = Enumerable.Range(0, 30).Select(_ => governor.WaitTurnAsync(Kms, cancel.Token).AsTask()).ToList();
@@ -196,9 +192,7 @@ public sealed class AwsRateGovernorTests
     [Fact]
     public async Task WaitTurnAsync_RateCutWhileWaiting_TakesANewTurnWithinARecheck()
     {
-        var time = new FakeTimeProvider();
-        var governor = new AwsRateGovernor(time);
-        PaceAtAboutTenPerSecond(time, governor);
+        var (time, governor, _) = PacedAtAboutTenPerSecond();
 
         // 40 turns are taken ahead of the waiter: it is due in about four seconds.
         var ahead = Enumerable.Range(0, 40).Select(_ => { governor.Reserve(Kms, out var t); return t; }).ToList();
@@ -224,6 +218,14 @@ public sealed class AwsRateGovernorTests
     /// Ten requests a second for a second, then a throttle: the lane is paced at about 9/s. Returns the interval
     /// between its turns.
     /// </summary>
+    /// <summary>A governor on a fake clock whose KMS lane paces at about 10/s, and that pace's interval.</summary>
+    private static (FakeTimeProvider Time, AwsRateGovernor Governor, TimeSpan Interval) PacedAtAboutTenPerSecond()
+    {
+        var time = new FakeTimeProvider();
+        var governor = new AwsRateGovernor(time);
+        return (time, governor, PaceAtAboutTenPerSecond(time, governor));
+    }
+
     private static TimeSpan PaceAtAboutTenPerSecond(FakeTimeProvider time, AwsRateGovernor governor)
     {
         for (var i = 0; i < 10; i++)
