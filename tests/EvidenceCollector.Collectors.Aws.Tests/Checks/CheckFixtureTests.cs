@@ -10,8 +10,18 @@ public sealed class CheckFixtureTests
     private const string At = "\"collectedAt\":\"2026-11-30T00:00:00.000Z\"";
     private const string Err = "{\"error\":{\"code\":\"AccessDenied\",\"message\":\"denied\"}}";
 
-    private static string Report(string row) =>
-        "{" + At + ",\"rows\":[" + row + "]}";
+    /// <summary>Credential report evidence whose CSV has one row: the header is the row's columns, in order.</summary>
+    private static string Report(string row)
+    {
+        var cells = System.Text.Json.Nodes.JsonNode.Parse(row)!.AsObject().Select(p => (p.Key, Value: p.Value!.GetValue<string>())).ToList();
+        return ReportCsv(string.Join(",", cells.Select(c => c.Key)) + "\n" + string.Join(",", cells.Select(c => CsvCell(c.Value))) + "\n");
+    }
+
+    private static string ReportCsv(string csv) =>
+        "{" + At + ",\"Csv\":" + System.Text.Json.JsonSerializer.Serialize(csv) + "}";
+
+    private static string CsvCell(string value) =>
+        value.IndexOfAny([',', '"', '\n']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static string Root(string fields) =>
         WithDefaults("{\"user\":\"<root_account>\",\"arn\":\"arn:aws:iam::123456789012:root\",\"password_enabled\":\"not_supported\"," + fields + "}");
@@ -76,7 +86,9 @@ public sealed class CheckFixtureTests
     {
         { "aws.iam.root_mfa_enabled", AwsKinds.IamCredentialReport, Report(Root("\"mfa_active\":\"true\"")), FindingStatus.Pass },
         { "aws.iam.user_console_mfa_enabled", AwsKinds.IamCredentialReport, Report(User("\"password_enabled\":\"admin\",\"mfa_active\":\"false\"")), FindingStatus.Error },
-        { "aws.iam.user_console_mfa_enabled", AwsKinds.IamCredentialReport, Report(User("\"password_enabled\":\"true\",\"mfa_active\":\"true\",\"malformed\":\"expected 22 cells, found 23\"")), FindingStatus.Error },
+        { "aws.iam.user_console_mfa_enabled", AwsKinds.IamCredentialReport, ReportCsv("user,arn,password_enabled,mfa_active,access_key_1_active,access_key_2_active\nu,arn:aws:iam::123456789012:user/u,true,true,false,false,extra\n"), FindingStatus.Error },
+        { "aws.iam.user_console_mfa_enabled", AwsKinds.IamCredentialReport, ReportCsv("user,arn,password_enabled\n\"u,never closed\n"), FindingStatus.Error },
+        { "aws.iam.user_console_mfa_enabled", AwsKinds.IamCredentialReport, "{" + At + "}", FindingStatus.Error },
         { "aws.iam.root_no_access_keys", AwsKinds.IamCredentialReport, Report("{\"user\":\"<root_account>\",\"arn\":\"arn:aws:iam::123456789012:root\",\"mfa_active\":\"true\"}"), FindingStatus.Error },
         { "aws.iam.root_mfa_enabled", AwsKinds.IamCredentialReport, Report(Root("\"mfa_active\":\"false\"")), FindingStatus.Fail },
         { "aws.iam.root_mfa_enabled", AwsKinds.IamCredentialReport, Report(User("\"mfa_active\":\"true\"")), FindingStatus.Error },
@@ -88,7 +100,7 @@ public sealed class CheckFixtureTests
         { "aws.iam.user_console_mfa_enabled", AwsKinds.IamCredentialReport, Report(User("\"password_enabled\":\"true\",\"mfa_active\":\"false\"")), FindingStatus.Fail },
         { "aws.iam.access_keys_rotated_90_days", AwsKinds.IamCredentialReport, Report(User("\"access_key_1_active\":\"true\",\"access_key_1_last_rotated\":\"2026-10-01T00:00:00+00:00\"")), FindingStatus.Pass },
         { "aws.iam.access_keys_rotated_90_days", AwsKinds.IamCredentialReport, Report(User("\"access_key_1_active\":\"true\",\"access_key_1_last_rotated\":\"2026-01-01T00:00:00+00:00\"")), FindingStatus.Fail },
-        { "aws.iam.access_keys_rotated_90_days", AwsKinds.IamCredentialReport, "{\"rows\":[]}", FindingStatus.Error },
+        { "aws.iam.access_keys_rotated_90_days", AwsKinds.IamCredentialReport, "{\"Csv\":\"\"}", FindingStatus.Error },
         { "aws.iam.credentials_unused_45_days", AwsKinds.IamCredentialReport, Report(User("\"password_enabled\":\"true\",\"password_last_used\":\"2026-11-25T00:00:00+00:00\"")), FindingStatus.Pass },
         { "aws.iam.credentials_unused_45_days", AwsKinds.IamCredentialReport, Report(User("\"password_enabled\":\"true\",\"password_last_used\":\"no_information\",\"access_key_1_active\":\"true\",\"access_key_1_last_used_date\":\"2026-05-01T00:00:00+00:00\"")), FindingStatus.Fail },
         { "aws.iam.password_policy_minimum_length_14", AwsKinds.IamPasswordPolicy, StrongPolicy, FindingStatus.Pass },
@@ -210,7 +222,6 @@ public sealed class CheckFixtureTests
         { "aws.ec2.vpc_flow_logs_enabled", AwsKinds.Ec2Vpc, "{\"Vpc\":{\"VpcId\":\"vpc-1\"},\"FlowLogs\":{\"FlowLogs\":[{\"FlowLogStatus\":\"ACTIVE\",\"DeliverLogsStatus\":\"FAILED\"}]}}", FindingStatus.Fail },
         { "aws.ec2.sg_no_internet_ingress_rdp", AwsKinds.Ec2SecurityGroup, "{\"GroupId\":\"sg-1\",\"GroupName\":\"rdp-udp\",\"IpPermissions\":[{\"IpProtocol\":\"udp\",\"FromPort\":3389,\"ToPort\":3389,\"IpRanges\":[{\"CidrIp\":\"0.0.0.0/0\"}]}]}", FindingStatus.Fail },
         { "aws.cloudtrail.multi_region_trail_logging", AwsKinds.CloudTrailTrail, Trail(GoodTrail, selectors: "{\"EventSelectors\":[{\"IncludeManagementEvents\":true}]}"), FindingStatus.Fail },
-        { "aws.cloudtrail.multi_region_trail_logging", AwsKinds.CloudTrailTrail, Trail(GoodTrail, selectors: "{\"AdvancedEventSelectors\":[{\"FieldSelectors\":[{\"Field\":\"eventCategory\",\"Equals\":[\"Management\"]}]}]}"), FindingStatus.Pass },
         { "aws.cloudtrail.multi_region_trail_logging", AwsKinds.CloudTrailTrail, Trail(GoodTrail, selectors: "{\"AdvancedEventSelectors\":[{\"FieldSelectors\":[{\"Field\":\"eventCategory\",\"Equals\":[\"Management\"]},{\"Field\":\"eventSource\",\"NotEquals\":[\"kms.amazonaws.com\"]}]}]}"), FindingStatus.Fail },
         { "aws.iam.user_no_administrator_access", AwsKinds.IamUser, IamUser("[{\"PolicyName\":\"AdministratorAccess\",\"PolicyArn\":\"arn:aws-us-gov:iam::aws:policy/AdministratorAccess\"}]", "[]"), FindingStatus.Fail },
         { "aws.logs.log_group_kms_encrypted", AwsKinds.LogsLogGroup, "{\"logGroupName\":\"g\",\"kmsKeyId\":\"arn:aws:kms:eu-west-1:123456789012:key/k\"}", FindingStatus.Pass },

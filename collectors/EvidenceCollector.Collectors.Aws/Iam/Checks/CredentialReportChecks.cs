@@ -6,57 +6,56 @@ using EvidenceCollector.Model;
 namespace EvidenceCollector.Collectors.Aws.Iam.Checks;
 
 /// <summary>
-/// Reads the credential report's rows. Time-based rules compare with the report's own <c>collectedAt</c>
-/// (the answer time the collector recorded), never with the clock.
+/// Reads the credential report's rows from its CSV text, one at a time. Time-based rules compare with the
+/// report's own <c>collectedAt</c> (the answer time the collector recorded), never with the clock.
 /// </summary>
 internal static class CredentialReport
 {
     public const string RootUser = "<root_account>";
 
-    public static IEnumerable<(EvidenceItem Item, JsonElement Row)> Rows(CheckInput input) =>
-        input.OfKind(AwsKinds.IamCredentialReport).SelectMany(i => i.Payload.Array("rows").Select(r => (i, r)));
-
     public static DateTimeOffset? CollectedAt(EvidenceItem item) => CheckSupport.Time(item.Payload.Str("collectedAt"));
 
-    public static string Arn(JsonElement row, EvidenceItem item) => row.Str("arn") ?? item.ResourceId;
+    public static string Arn(CredentialReportRow row, EvidenceItem item) => row.Str("arn") ?? item.ResourceId;
 
     /// <summary>Judges the root row, or errs when the report has none.</summary>
-    public static IEnumerable<CheckResult> Root(CheckInput input, Func<EvidenceItem, JsonElement, DateTimeOffset, CheckResult> judge)
+    public static IEnumerable<CheckResult> Root(CheckInput input, Func<EvidenceItem, CredentialReportRow, DateTimeOffset, CheckResult> judge)
     {
         foreach (var item in input.OfKind(AwsKinds.IamCredentialReport))
         {
-            var root = item.Payload.Array("rows").Where(r => r.Str("user") == RootUser).Select(r => (JsonElement?)r).FirstOrDefault();
-            if (CollectedAt(item) is not { } at)
+            if (Unreadable(item, out var at, out var csv) is { } error)
             {
-                yield return CheckResult.Error(item, "the credential report evidence has no collectedAt time");
+                yield return error;
+                continue;
             }
-            else if (root is null)
+
+            var root = CredentialReportCsv.Read(csv).FirstOrDefault(r => r.Str("user") == RootUser);
+            if (root is null)
             {
                 yield return CheckResult.Error(item, "the credential report has no <root_account> row");
             }
-            else if (Problem(root.Value, isRoot: true) is { } problem)
+            else if (Problem(root, isRoot: true) is { } problem)
             {
-                yield return new CheckResult(Arn(root.Value, item), Model.Target.Global, FindingStatus.Error, problem, [item.Hash]);
+                yield return new CheckResult(Arn(root, item), Model.Target.Global, FindingStatus.Error, problem, [item.Hash]);
             }
             else
             {
-                yield return judge(item, root.Value, at);
+                yield return judge(item, root, at);
             }
         }
     }
 
     /// <summary>Judges each IAM user row (root excluded).</summary>
-    public static IEnumerable<CheckResult> Users(CheckInput input, Func<EvidenceItem, JsonElement, DateTimeOffset, CheckResult> judge)
+    public static IEnumerable<CheckResult> Users(CheckInput input, Func<EvidenceItem, CredentialReportRow, DateTimeOffset, CheckResult> judge)
     {
         foreach (var item in input.OfKind(AwsKinds.IamCredentialReport))
         {
-            if (CollectedAt(item) is not { } at)
+            if (Unreadable(item, out var at, out var csv) is { } error)
             {
-                yield return CheckResult.Error(item, "the credential report evidence has no collectedAt time");
+                yield return error;
                 continue;
             }
 
-            foreach (var row in item.Payload.Array("rows").Where(r => r.Str("user") != RootUser))
+            foreach (var row in CredentialReportCsv.Read(csv).Where(r => r.Str("user") != RootUser))
             {
                 yield return Problem(row, isRoot: false) is { } problem
                     ? new CheckResult(Arn(row, item), Model.Target.Global, FindingStatus.Error, problem, [item.Hash])
@@ -65,18 +64,41 @@ internal static class CredentialReport
         }
     }
 
-    public static CheckResult Of(EvidenceItem item, JsonElement row, bool passed, string pass, string fail) =>
+    /// <summary>An error for evidence the rows cannot be read from (no time, no CSV, or text that is not CSV); null otherwise.</summary>
+    private static CheckResult? Unreadable(EvidenceItem item, out DateTimeOffset at, out string csv)
+    {
+        (at, csv) = (default, string.Empty);
+        if (CollectedAt(item) is not { } collectedAt)
+        {
+            return CheckResult.Error(item, "the credential report evidence has no collectedAt time");
+        }
+
+        if (item.Payload.Str("Csv") is not { } text)
+        {
+            return CheckResult.Error(item, "the credential report evidence has no Csv text");
+        }
+
+        if (CredentialReportCsv.Problem(text) is { } problem)
+        {
+            return CheckResult.Error(item, "the credential report is not CSV: " + problem);
+        }
+
+        (at, csv) = (collectedAt, text);
+        return null;
+    }
+
+    public static CheckResult Of(EvidenceItem item, CredentialReportRow row, bool passed, string pass, string fail) =>
         new(Arn(row, item), Model.Target.Global, passed ? FindingStatus.Pass : FindingStatus.Fail, passed ? pass : fail, [item.Hash]);
 
-    public static bool Active(JsonElement row, int key) => row.Bool($"access_key_{key}_active") == true;
+    public static bool Active(CredentialReportRow row, int key) => row.Bool($"access_key_{key}_active") == true;
 
     /// <summary>
-    /// A row the checks cannot trust: one the parser flagged (cell count off the header), or a yes/no column
-    /// holding anything but true/false. Such a row is an error, never read as "no".
+    /// A row the checks cannot trust: one whose cell count is off the header's, or a yes/no column holding
+    /// anything but true/false. Such a row is an error, never read as "no".
     /// </summary>
-    public static string? Problem(JsonElement row, bool isRoot)
+    public static string? Problem(CredentialReportRow row, bool isRoot)
     {
-        if (row.Str("malformed") is { } malformed)
+        if (row.Malformed is { } malformed)
         {
             return $"the credential report row cannot be read: {malformed}";
         }
