@@ -19,6 +19,12 @@ public sealed class PipelineOptions : IValidatableObject
     /// <summary>Time one collector may take on one target before it is cancelled and recorded as an error.</summary>
     public TimeSpan CollectorTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// While a run goes, glibc's malloc gives its freed memory back this often (<see cref="NativeHeap.Trim"/>;
+    /// Linux only); zero turns it off.
+    /// </summary>
+    public TimeSpan NativeHeapTrimInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MaxConcurrency is < 1 or > 256)
@@ -37,6 +43,11 @@ public sealed class PipelineOptions : IValidatableObject
         if (StorageWriters is < 1 or > 16)
         {
             yield return new ValidationResult($"{Section}:StorageWriters: must be between 1 and 16, got {StorageWriters}", [nameof(StorageWriters)]);
+        }
+
+        if (NativeHeapTrimInterval < TimeSpan.Zero)
+        {
+            yield return new ValidationResult($"{Section}:NativeHeapTrimInterval: must be zero (off) or a positive duration (e.g. 00:00:01), got {NativeHeapTrimInterval}", [nameof(NativeHeapTrimInterval)]);
         }
 
         if (CollectorTimeout <= TimeSpan.Zero)

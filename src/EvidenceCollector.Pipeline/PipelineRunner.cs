@@ -91,6 +91,7 @@ public sealed class PipelineRunner
     public async Task<RunOutcome> RunAsync(EvidenceStore store, RunRequest request, IRunProgress? progress, CancellationToken cancellationToken)
     {
         progress ??= NullRunProgress.Instance;
+        using var trimming = _options.NativeHeapTrimInterval > TimeSpan.Zero ? NativeHeap.TrimEvery(_options.NativeHeapTrimInterval, _time) : null;
         using var writer = store.BeginRun(new RunStart(request.Trigger, request.RequestedBy, request.Scope, _environment.ToolVersion, _environment.ConfigHash));
         Log.RunStarted(_logger, writer.RunId, request.Trigger.ToWire(), request.Scope.ToString());
         try

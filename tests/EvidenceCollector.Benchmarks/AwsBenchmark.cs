@@ -161,7 +161,6 @@ internal static class AwsBenchmark
         }
     }
 
-    /// <summary>The collector process of the RSS benchmark: collect from an estate served elsewhere, print peak RSS.</summary>
     /// <summary>glibc's malloc in MiB: the arenas' size, what is in use and free in them, and mmapped chunks (mallinfo2, glibc 2.33+).</summary>
     private static string Mi()
     {
@@ -176,6 +175,7 @@ internal static class AwsBenchmark
         }
     }
 
+    /// <summary>The collector process of the RSS benchmark: collect from an estate served elsewhere, print peak RSS.</summary>
     public static async Task CollectOnlyAsync(string endpoint, int concurrency)
     {
         var services = Services(new Uri(endpoint), concurrency);
@@ -203,7 +203,6 @@ internal static class AwsBenchmark
                 {
                     Console.Error.WriteLine($"{watch.Elapsed.TotalSeconds:F1}s {phase} rss {RssMiB():F0} ({Status("RssAnon")} anon, {Status("RssFile")} file, {Status("RssShmem")} shm) heap {gc.HeapSizeBytes / 1048576.0:F0} committed {gc.TotalCommittedBytes / 1048576.0:F0} gen {gc.Generation} gc2 {GC.CollectionCount(2)} after-gc gens {string.Join("/", Enumerable.Range(0, 5).Select(g => (gc.GenerationInfo[g].SizeAfterBytes / 1048576.0).ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))} frag {gc.FragmentedBytes / 1048576.0:F0} promoted {gc.PromotedBytes / 1048576.0:F0} pinned {gc.PinnedObjectsCount} malloc {Mi()}");
                 }
-                if (Environment.GetEnvironmentVariable("BENCH_TRIM") == "1") { Native.MallocTrim(0); }
                 await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
             }
         });

@@ -16,9 +16,6 @@ internal static partial class Native
     [LibraryImport("libc", EntryPoint = "mallinfo2")]
     public static partial MallInfo2 MallInfo();
 
-    [LibraryImport("libc", EntryPoint = "malloc_trim")]
-    public static partial int MallocTrim(nuint pad);
-
     [LibraryImport("libc", EntryPoint = "close")]
     public static partial int Close(int fd);
 }
