@@ -55,7 +55,7 @@ public static partial class NativeHeap
     /// </summary>
     public static bool Trim()
     {
-        if (!OperatingSystem.IsLinux())
+        if (!OperatingSystem.IsLinux() || _noTrim)
         {
             return false;
         }
@@ -68,9 +68,13 @@ public static partial class NativeHeap
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
+            // musl (Alpine) has no malloc_trim: ask once, not every tick.
+            _noTrim = true;
             return false;
         }
     }
+
+    private static volatile bool _noTrim;
 
     /// <summary>
     /// <see cref="Trim"/> every <paramref name="interval"/> until the timer is disposed; null (nothing to do)
