@@ -5,12 +5,13 @@ using EvidenceCollector.Collection;
 using EvidenceCollector.Collectors.Aws.Api;
 using EvidenceCollector.Collectors.Aws.Collection;
 using EvidenceCollector.Model;
+using EvidenceCollector.Redaction;
 using Microsoft.Extensions.Logging;
 
 namespace EvidenceCollector.Collectors.Aws.Iam;
 
 /// <summary>
-/// IAM (global): the credential report (its CSV text, checked to parse, with the answer time as <c>collectedAt</c>),
+/// IAM (global): the credential report (its CSV text, checked to parse and redacted cell by cell, with the answer time as <c>collectedAt</c>),
 /// the password policy, the account summary, customer-managed and attached AWS-managed policies with their
 /// default version's document, and users with their directly attached and inline policies.
 /// </summary>
@@ -96,18 +97,18 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
         answer.Body.Remove("Content");
         if (CredentialReportCsv.Problem(csv) is { } problem)
         {
-            throw new AwsApiException(op, AwsApiException.MalformedResponse, "the credential report is not CSV: " + problem, null, answer.RequestId);
+            throw new AwsApiException(op, AwsApiException.MalformedResponse, "the credential report cannot be read: " + problem, null, answer.RequestId);
         }
 
-        // The report is kept as the CSV text AWS wrote (decoded from base64), not as rows of JSON: a row per user
-        // as JSON objects was ~20 MiB of nodes for 5 000 users and three times the text once stored. The checks
-        // read the rows from the text.
+        // The report is kept as CSV text (decoded from base64, each cell redacted on its own and quoted), not as
+        // rows of JSON: a row per user as JSON objects was ~20 MiB of nodes for 5 000 users and three times the
+        // text once stored. The checks read the rows from the text.
         var payload = new JsonObject
         {
             ["GeneratedTime"] = answer.Body["GeneratedTime"]?.DeepClone(),
             ["ReportFormat"] = answer.Body["ReportFormat"]?.DeepClone(),
             ["collectedAt"] = AwsJson.Time(answer.AnsweredAt),
-            ["Csv"] = csv,
+            ["Csv"] = CredentialReportCsv.Redacted(csv),
         };
         result.Records.Add(Record(AwsKinds.IamCredentialReport, AwsArn.AccountRoot(session.AccountId), Global, payload, "iam", answer.Endpoint, answer.RequestId, answer.AnsweredAt, AwsOperations.IamGenerateCredentialReport, AwsOperations.IamGetCredentialReport));
     }
@@ -276,6 +277,7 @@ internal static class CredentialReportCsv
     public static IEnumerable<CredentialReportRow> Read(TextReader reader)
     {
         Dictionary<string, int>? columns = null;
+        var width = 0;
         foreach (var (_, cells) in Formats.Csv.Read(reader))
         {
             if (columns is null)
@@ -286,23 +288,34 @@ internal static class CredentialReportCsv
                     columns.TryAdd(cells[i], i);
                 }
 
+                width = cells.Length;
                 continue;
             }
 
-            yield return new CredentialReportRow(columns, cells);
+            yield return new CredentialReportRow(columns, width, cells);
         }
     }
 
-    /// <summary>The rows of <paramref name="csv"/> (see <see cref="Read"/>).</summary>
+    /// <summary>The rows of <paramref name="csv"/> (see <see cref="Read(TextReader)"/>).</summary>
     public static IEnumerable<CredentialReportRow> Read(string csv) => Read(new StringReader(csv));
 
-    /// <summary>Why <paramref name="csv"/> is not CSV at all, or null when every record parses.</summary>
+    /// <summary>
+    /// Why <paramref name="csv"/> cannot be read as a credential report: a record that is not CSV, or a header
+    /// that names a column twice (which copy a row's cell belongs to would be a guess); null when it can.
+    /// </summary>
     public static string? Problem(string csv)
     {
         try
         {
-            foreach (var _ in Formats.Csv.Read(new StringReader(csv)))
+            var header = true;
+            foreach (var (line, cells) in Formats.Csv.Read(new StringReader(csv)))
             {
+                if (header && cells.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                {
+                    return $"line {line}: the column '{twice.Key}' is named more than once";
+                }
+
+                header = false;
             }
 
             return null;
@@ -312,10 +325,34 @@ internal static class CredentialReportCsv
             return e.Message;
         }
     }
+
+    /// <summary>
+    /// The report as evidence: every cell passed through <see cref="Redactor.RedactValue"/> on its own and written
+    /// back quoted, one record per line. The redactor's value patterns are made for one value: run over the whole
+    /// text, a user named <c>Secret=ops</c> would have taken the rest of its row with it. Quoted cells also keep
+    /// the runner's own pass over the text (it redacts every payload) inside each cell: no pattern crosses a
+    /// quote, and cells already redacted stay as they are. The content is AWS's; the quoting is ours.
+    /// </summary>
+    public static string Redacted(string csv)
+    {
+        var text = new StringBuilder(csv.Length + (csv.Length / 4));
+        foreach (var (_, cells) in Formats.Csv.Read(new StringReader(csv)))
+        {
+            for (var i = 0; i < cells.Length; i++)
+            {
+                var cell = Redactor.RedactValue(cells[i]) ?? cells[i];
+                text.Append(i == 0 ? "\"" : ",\"").Append(cell.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+            }
+
+            text.Append('\n');
+        }
+
+        return text.ToString();
+    }
 }
 
 /// <summary>One row of the credential report: its cells by column name.</summary>
-internal sealed class CredentialReportRow(IReadOnlyDictionary<string, int> columns, string[] cells)
+internal sealed class CredentialReportRow(IReadOnlyDictionary<string, int> columns, int width, string[] cells)
 {
     /// <summary>The cell of <paramref name="column"/>, or null when the report has no such column or the row is short of it.</summary>
     public string? Str(string column) => columns.TryGetValue(column, out var i) && i < cells.Length ? cells[i] : null;
@@ -327,5 +364,5 @@ internal sealed class CredentialReportRow(IReadOnlyDictionary<string, int> colum
     /// Why the row does not line up with the header (the checks report it as an error rather than read shifted
     /// columns), or null.
     /// </summary>
-    public string? Malformed => cells.Length == columns.Count ? null : $"expected {columns.Count} cells, found {cells.Length}";
+    public string? Malformed => cells.Length == width ? null : $"expected {width} cells, found {cells.Length}";
 }

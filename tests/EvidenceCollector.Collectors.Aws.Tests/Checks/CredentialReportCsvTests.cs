@@ -29,10 +29,37 @@ public sealed class CredentialReportCsvTests
     }
 
     [Fact]
-    public void Problem_NotCsv_NamesTheLine()
+    public void Problem_NotCsvOrAColumnNamedTwice_NamesTheLine()
     {
         Assert.Null(CredentialReportCsv.Problem("user,arn\nu,a\n"));
         Assert.Equal("line 2: unterminated quoted field", CredentialReportCsv.Problem("user,arn\n\"never closed,x\n"));
+        Assert.Equal("line 1: the column 'arn' is named more than once", CredentialReportCsv.Problem("user,arn,arn\nu,a,b\n"));
+    }
+
+    [Fact]
+    public void Redacted_HostileCells_StayInTheirCellsThroughTheRunnersRedaction()
+    {
+        // IAM allows '=' in user names and any printable character in paths. Over the whole text, the redactor's
+        // connection-string pattern took the rest of Secret=ops's row; cell by cell it stays in the cell.
+        const string SecretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        var aws = "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_2_active\n" +
+            "<root_account>,arn:aws:iam::123456789012:root,2020-01-01T00:00:00+00:00,not_supported,N/A,true,false,false\n" +
+            "Secret=ops,arn:aws:iam::123456789012:user/Secret=ops,2020-01-01T00:00:00+00:00,true,N/A,false,false,false\n" +
+            "pat,\"arn:aws:iam::123456789012:user/a,\"\"b\"\"/pat\",2020-01-01T00:00:00+00:00,true,N/A,true,false,false\n" +
+            $"key,arn:aws:iam::123456789012:user/key,2020-01-01T00:00:00+00:00,true,{SecretKey},true,false,false\n";
+
+        var csv = CredentialReportCsv.Redacted(aws);
+        var stored = System.Text.Encoding.UTF8.GetString(EvidenceCollector.Redaction.Redactor.CanonicalRedacted(new System.Text.Json.Nodes.JsonObject { ["collectedAt"] = At, ["Csv"] = csv }));
+        var item = Evidence.Item(AwsKinds.IamCredentialReport, stored, Target.Global);
+
+        Assert.Equal(csv, item.Payload.GetProperty("Csv").GetString()); // the runner's pass changed nothing
+        Assert.DoesNotContain("Secret=ops", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecretKey, stored, StringComparison.Ordinal);
+        var results = new UserConsoleMfaCheck().Evaluate(Evidence.Input(item)).ToList();
+        Assert.Equal(
+            [("arn:aws:iam::123456789012:user/Secret=[REDACTED]", FindingStatus.Fail), ("arn:aws:iam::123456789012:user/a,\"b\"/pat", FindingStatus.Pass), ("arn:aws:iam::123456789012:user/key", FindingStatus.Pass)],
+            results.Select(r => (r.ResourceId, r.Status)));
+        Assert.Equal(FindingStatus.Pass, Assert.Single(new RootMfaEnabledCheck().Evaluate(Evidence.Input(item))).Status);
     }
 
     [Fact]
@@ -58,7 +85,8 @@ public sealed class CredentialReportCsvTests
     [Theory]
     [InlineData("{\"collectedAt\":\"" + At + "\"}", "the credential report evidence has no Csv text")]
     [InlineData("{\"Csv\":\"user,arn\\n\"}", "the credential report evidence has no collectedAt time")]
-    [InlineData("{\"collectedAt\":\"" + At + "\",\"Csv\":\"user,arn\\n\\\"never closed\\n\"}", "the credential report is not CSV: line 2: unterminated quoted field")]
+    [InlineData("{\"collectedAt\":\"" + At + "\",\"Csv\":\"user,arn\\n\\\"never closed\\n\"}", "the credential report cannot be read: line 2: unterminated quoted field")]
+    [InlineData("{\"collectedAt\":\"" + At + "\",\"Csv\":\"user,arn,mfa_active,mfa_active\\n\"}", "the credential report cannot be read: line 1: the column 'mfa_active' is named more than once")]
     [InlineData("{\"collectedAt\":\"" + At + "\",\"Csv\":\"user,arn\\nu,arn:aws:iam::123456789012:user/u\\n\"}", "the credential report has no <root_account> row")]
     public void RootCheck_UnreadableReport_IsAnErrorThatSaysWhy(string payload, string reason)
     {

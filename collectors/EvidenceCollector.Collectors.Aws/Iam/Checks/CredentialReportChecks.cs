@@ -64,7 +64,7 @@ internal static class CredentialReport
         }
     }
 
-    /// <summary>An error for evidence the rows cannot be read from (no time, no CSV, or text that is not CSV); null otherwise.</summary>
+    /// <summary>An error for evidence the rows cannot be read from (no time, no CSV, text that is not CSV, a column named twice); null otherwise.</summary>
     private static CheckResult? Unreadable(EvidenceItem item, out DateTimeOffset at, out string csv)
     {
         (at, csv) = (default, string.Empty);
@@ -80,7 +80,7 @@ internal static class CredentialReport
 
         if (CredentialReportCsv.Problem(text) is { } problem)
         {
-            return CheckResult.Error(item, "the credential report is not CSV: " + problem);
+            return CheckResult.Error(item, "the credential report cannot be read: " + problem);
         }
 
         (at, csv) = (collectedAt, text);
