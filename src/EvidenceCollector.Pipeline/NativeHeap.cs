@@ -44,14 +44,14 @@ public static partial class NativeHeap
 
     private static int _trims;
 
-    /// <summary>Trims done so far in this process (see <see cref="Trim"/>).</summary>
+    /// <summary>Calls to <c>malloc_trim</c> so far in this process (see <see cref="Trim"/>).</summary>
     public static int Trims => Volatile.Read(ref _trims);
 
     /// <summary>
     /// Gives what glibc's malloc holds freed back to the system: <c>malloc_trim(0)</c> returns the free pages
     /// inside every arena, not only at its top. The JIT's optimising compiles of large methods take 10–25 MiB
     /// each for a moment, early in a run, and the arenas otherwise keep it (the <c>aws-rss</c> benchmark: ~14 MiB
-    /// free in them for the rest of a 100 k run). True when glibc trimmed; false elsewhere.
+    /// free in them for the rest of a 100 k run). True when <c>malloc_trim</c> was called; false elsewhere.
     /// </summary>
     public static bool Trim()
     {
@@ -78,7 +78,7 @@ public static partial class NativeHeap
 
     /// <summary>
     /// <see cref="Trim"/> every <paramref name="interval"/> until the timer is disposed; null (nothing to do)
-    /// off Linux. A trim takes the arenas' locks for about a millisecond.
+    /// off Linux. A trim holds the arenas' locks while it runs.
     /// </summary>
     public static ITimer? TrimEvery(TimeSpan interval, TimeProvider time)
     {

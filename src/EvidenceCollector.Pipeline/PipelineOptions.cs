@@ -25,6 +25,9 @@ public sealed class PipelineOptions : IValidatableObject
     /// </summary>
     public TimeSpan NativeHeapTrimInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The shortest <see cref="NativeHeapTrimInterval"/> allowed: a trim holds malloc's locks while it runs.</summary>
+    public static readonly TimeSpan MinimumTrimInterval = TimeSpan.FromMilliseconds(100);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MaxConcurrency is < 1 or > 256)
@@ -45,9 +48,9 @@ public sealed class PipelineOptions : IValidatableObject
             yield return new ValidationResult($"{Section}:StorageWriters: must be between 1 and 16, got {StorageWriters}", [nameof(StorageWriters)]);
         }
 
-        if (NativeHeapTrimInterval < TimeSpan.Zero)
+        if (NativeHeapTrimInterval != TimeSpan.Zero && NativeHeapTrimInterval < MinimumTrimInterval)
         {
-            yield return new ValidationResult($"{Section}:NativeHeapTrimInterval: must be zero (off) or a positive duration (e.g. 00:00:01), got {NativeHeapTrimInterval}", [nameof(NativeHeapTrimInterval)]);
+            yield return new ValidationResult($"{Section}:NativeHeapTrimInterval: must be zero (off) or at least {MinimumTrimInterval} (e.g. 00:00:01), got {NativeHeapTrimInterval}", [nameof(NativeHeapTrimInterval)]);
         }
 
         if (CollectorTimeout <= TimeSpan.Zero)

@@ -1,9 +1,23 @@
 using System.Runtime.InteropServices;
+using EvidenceCollector.Model;
 using EvidenceCollector.Pipeline;
+using EvidenceCollector.Store;
+using EvidenceCollector.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EvidenceCollector.Pipeline.Tests;
 
+/// <summary>
+/// Trims are counted process-wide and RSS is the process's: these tests run alone, with no other test of the
+/// assembly (whose runs trim too) alongside.
+/// </summary>
+[CollectionDefinition(nameof(NativeHeapTests), DisableParallelization = true)]
+public sealed class NativeHeapSerial
+{
+}
+
+[Collection(nameof(NativeHeapTests))]
 public sealed class NativeHeapTests
 {
     [Fact]
@@ -78,9 +92,46 @@ public sealed class NativeHeapTests
         timer.Dispose();
         time.Advance(TimeSpan.FromSeconds(3));
 
-        // Other tests may trim at the same time, so the count is a lower bound.
-        Assert.True(during - before >= 3, $"{during - before} trims in three ticks");
+        Assert.Equal(3, during - before);
+        Assert.Equal(during, NativeHeap.Trims);
         Assert.Throws<ArgumentOutOfRangeException>(() => NativeHeap.TrimEvery(TimeSpan.Zero, time));
+    }
+
+    [Theory]
+    [InlineData("00:00:01", 3)]
+    [InlineData("00:00:00", 0)]
+    public async Task RunAsync_TrimsWhileTheRunGoes_UnlessTurnedOff(string interval, int expected)
+    {
+        var root = Directory.CreateTempSubdirectory("ec-trim-").FullName;
+        try
+        {
+            TestMappings.Write(Path.Combine(root, "mappings"), TestMappings.RepositoryMappings());
+            var collecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var behaviour = new WidgetBehaviour { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), OnCollect = () => collecting.TrySetResult() };
+            behaviour.Widgets[("111111111111", "eu-west-1")] = new() { ["a"] = true };
+            var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+            var settings = new Dictionary<string, string?> { ["Pipeline:NativeHeapTrimInterval"] = interval };
+            using var services = TestPipeline.Build(behaviour, Path.Combine(root, "mappings"), regions: ["eu-west-1"], settings: settings, time: time);
+            using var store = EvidenceStore.OpenOrCreate(Path.Combine(root, "data"));
+
+            var run = services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "tester", RunScope.All), null, CancellationToken.None);
+            await collecting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var before = NativeHeap.Trims;
+            time.Advance(TimeSpan.FromSeconds(3));
+            var during = NativeHeap.Trims - before;
+            behaviour.Gate.SetResult();
+            var outcome = await run.WaitAsync(TimeSpan.FromSeconds(30));
+            var afterwards = NativeHeap.Trims;
+            time.Advance(TimeSpan.FromSeconds(3));
+
+            Assert.Equal(RunStatus.Sealed, outcome.Status);
+            Assert.Equal(expected, during);
+            Assert.Equal(afterwards, NativeHeap.Trims); // the run's timer is gone with the run
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
     }
 
     private static long RssKiB() =>

@@ -8,8 +8,10 @@ public sealed class PipelineOptionsTests
     [Theory]
     [InlineData("00:00:01", null)]
     [InlineData("00:00:00", null)]
-    [InlineData("-00:00:01", "Pipeline:NativeHeapTrimInterval: must be zero (off) or a positive duration (e.g. 00:00:01), got -00:00:01")]
-    public void Validate_NativeHeapTrimInterval_ZeroTurnsItOffNegativeIsNamed(string interval, string? problem)
+    [InlineData("00:00:00.1", null)]
+    [InlineData("00:00:00.001", "Pipeline:NativeHeapTrimInterval: must be zero (off) or at least 00:00:00.1000000 (e.g. 00:00:01), got 00:00:00.0010000")]
+    [InlineData("-00:00:01", "Pipeline:NativeHeapTrimInterval: must be zero (off) or at least 00:00:00.1000000 (e.g. 00:00:01), got -00:00:01")]
+    public void Validate_NativeHeapTrimInterval_ZeroTurnsItOffTooShortIsNamed(string interval, string? problem)
     {
         var options = new PipelineOptions { NativeHeapTrimInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture) };
 
