@@ -81,23 +81,30 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
     private static void EmitCredentialReport(AwsSession session, AwsAnswer answer, CollectionResult result)
     {
         var op = AwsOperations.IamGetCredentialReport;
-        string csv;
+        byte[] bytes;
         try
         {
             var content = answer.Body["Content"]?.GetValue<string>()
                 ?? throw new AwsApiException(op, AwsApiException.MalformedResponse, "the answer has no Content", null, answer.RequestId);
-            csv = Utf8.GetString(Convert.FromBase64String(content));
+            bytes = Convert.FromBase64String(content);
         }
         catch (FormatException e)
         {
             throw new AwsApiException(op, AwsApiException.MalformedResponse, "Content is not base64: " + e.Message, null, answer.RequestId, e);
         }
 
-        // A report of thousands of users is megabytes of base64: let it go once decoded.
+        // A report of thousands of users is megabytes of base64: let it go once decoded, and read the CSV from its
+        // bytes rather than from one more string of it.
         answer.Body.Remove("Content");
-        if (CredentialReportCsv.Problem(csv) is { } problem)
+        string csv;
+        try
         {
-            throw new AwsApiException(op, AwsApiException.MalformedResponse, "the credential report cannot be read: " + problem, null, answer.RequestId);
+            using var reader = new StreamReader(new MemoryStream(bytes, writable: false), Utf8, detectEncodingFromByteOrderMarks: false);
+            csv = CredentialReportCsv.Redacted(reader);
+        }
+        catch (Formats.CsvFormatException e)
+        {
+            throw new AwsApiException(op, AwsApiException.MalformedResponse, "the credential report cannot be read: " + e.Message, null, answer.RequestId, e);
         }
 
         // The report is kept as CSV text (decoded from base64, each cell redacted on its own and quoted), not as
@@ -108,7 +115,7 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
             ["GeneratedTime"] = answer.Body["GeneratedTime"]?.DeepClone(),
             ["ReportFormat"] = answer.Body["ReportFormat"]?.DeepClone(),
             ["collectedAt"] = AwsJson.Time(answer.AnsweredAt),
-            ["Csv"] = CredentialReportCsv.Redacted(csv),
+            ["Csv"] = csv,
         };
         result.Records.Add(Record(AwsKinds.IamCredentialReport, AwsArn.AccountRoot(session.AccountId), Global, payload, "iam", answer.Endpoint, answer.RequestId, answer.AnsweredAt, AwsOperations.IamGenerateCredentialReport, AwsOperations.IamGetCredentialReport));
     }
@@ -307,15 +314,8 @@ internal static class CredentialReportCsv
     {
         try
         {
-            var header = true;
-            foreach (var (line, cells) in Formats.Csv.Read(new StringReader(csv)))
+            foreach (var _ in Records(new StringReader(csv)))
             {
-                if (header && cells.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
-                {
-                    return $"line {line}: the column '{twice.Key}' is named more than once";
-                }
-
-                header = false;
             }
 
             return null;
@@ -329,14 +329,16 @@ internal static class CredentialReportCsv
     /// <summary>
     /// The report as evidence: every cell passed through <see cref="Redactor.RedactValue"/> on its own and written
     /// back quoted, one record per line. The redactor's value patterns are made for one value: run over the whole
-    /// text, a user named <c>Secret=ops</c> would have taken the rest of its row with it. Quoted cells also keep
-    /// the runner's own pass over the text (it redacts every payload) inside each cell: no pattern crosses a
-    /// quote, and cells already redacted stay as they are. The content is AWS's; the quoting is ours.
+    /// text, a user named <c>Secret=ops</c> would have taken the rest of its row with it. The runner redacts
+    /// every payload again, here the whole text: cells already redacted stay as they are, and the quotes keep a
+    /// pattern that begins in one cell out of the next (a user named <c>Secret=</c> is clean on its own, but its
+    /// value would run on over the commas). The content is AWS's; the quoting is ours. Throws
+    /// <see cref="Formats.CsvFormatException"/> where <see cref="Problem"/> would name one.
     /// </summary>
-    public static string Redacted(string csv)
+    public static string Redacted(TextReader reader)
     {
-        var text = new StringBuilder(csv.Length + (csv.Length / 4));
-        foreach (var (_, cells) in Formats.Csv.Read(new StringReader(csv)))
+        var text = new StringBuilder();
+        foreach (var cells in Records(reader))
         {
             for (var i = 0; i < cells.Length; i++)
             {
@@ -348,6 +350,22 @@ internal static class CredentialReportCsv
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The records, header first; a header naming a column twice throws like a record that is not CSV.</summary>
+    private static IEnumerable<string[]> Records(TextReader reader)
+    {
+        var header = true;
+        foreach (var (line, cells) in Formats.Csv.Read(reader))
+        {
+            if (header && cells.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            {
+                throw new Formats.CsvFormatException(line, $"the column '{twice.Key}' is named more than once");
+            }
+
+            header = false;
+            yield return cells;
+        }
     }
 }
 

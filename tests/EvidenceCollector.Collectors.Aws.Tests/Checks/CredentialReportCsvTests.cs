@@ -45,10 +45,11 @@ public sealed class CredentialReportCsvTests
         var aws = "user,arn,user_creation_time,password_enabled,password_last_used,mfa_active,access_key_1_active,access_key_2_active\n" +
             "<root_account>,arn:aws:iam::123456789012:root,2020-01-01T00:00:00+00:00,not_supported,N/A,true,false,false\n" +
             "Secret=ops,arn:aws:iam::123456789012:user/Secret=ops,2020-01-01T00:00:00+00:00,true,N/A,false,false,false\n" +
+            "Secret=,arn:aws:iam::123456789012:user/Secret=,2020-01-01T00:00:00+00:00,true,N/A,true,false,false\n" +
             "pat,\"arn:aws:iam::123456789012:user/a,\"\"b\"\"/pat\",2020-01-01T00:00:00+00:00,true,N/A,true,false,false\n" +
             $"key,arn:aws:iam::123456789012:user/key,2020-01-01T00:00:00+00:00,true,{SecretKey},true,false,false\n";
 
-        var csv = CredentialReportCsv.Redacted(aws);
+        var csv = CredentialReportCsv.Redacted(new StringReader(aws));
         var stored = System.Text.Encoding.UTF8.GetString(EvidenceCollector.Redaction.Redactor.CanonicalRedacted(new System.Text.Json.Nodes.JsonObject { ["collectedAt"] = At, ["Csv"] = csv }));
         var item = Evidence.Item(AwsKinds.IamCredentialReport, stored, Target.Global);
 
@@ -57,7 +58,7 @@ public sealed class CredentialReportCsvTests
         Assert.DoesNotContain(SecretKey, stored, StringComparison.Ordinal);
         var results = new UserConsoleMfaCheck().Evaluate(Evidence.Input(item)).ToList();
         Assert.Equal(
-            [("arn:aws:iam::123456789012:user/Secret=[REDACTED]", FindingStatus.Fail), ("arn:aws:iam::123456789012:user/a,\"b\"/pat", FindingStatus.Pass), ("arn:aws:iam::123456789012:user/key", FindingStatus.Pass)],
+            [("arn:aws:iam::123456789012:user/Secret=[REDACTED]", FindingStatus.Fail), ("arn:aws:iam::123456789012:user/Secret=", FindingStatus.Pass), ("arn:aws:iam::123456789012:user/a,\"b\"/pat", FindingStatus.Pass), ("arn:aws:iam::123456789012:user/key", FindingStatus.Pass)],
             results.Select(r => (r.ResourceId, r.Status)));
         Assert.Equal(FindingStatus.Pass, Assert.Single(new RootMfaEnabledCheck().Evaluate(Evidence.Input(item))).Status);
     }
