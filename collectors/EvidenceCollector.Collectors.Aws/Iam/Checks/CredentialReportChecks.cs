@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using EvidenceCollector.Checks;
 using EvidenceCollector.Collectors.Aws.Checks;
@@ -67,24 +68,32 @@ internal static class CredentialReport
     /// <summary>An error for evidence the rows cannot be read from (no time, no CSV, text that is not CSV, a column named twice); null otherwise.</summary>
     private static CheckResult? Unreadable(EvidenceItem item, out DateTimeOffset at, out string csv)
     {
-        (at, csv) = (default, string.Empty);
+        var report = Reports.GetValue(item, Load);
+        (at, csv) = (report.At, report.Csv);
+        return report.Error;
+    }
+
+    // The six checks of the report judge the same loaded item: its text (a few MiB for thousands of users) is
+    // taken out of the payload and validated once, not once per check.
+    private static readonly ConditionalWeakTable<EvidenceItem, LoadedReport> Reports = new();
+
+    private sealed record LoadedReport(CheckResult? Error, DateTimeOffset At, string Csv);
+
+    private static LoadedReport Load(EvidenceItem item)
+    {
         if (CollectedAt(item) is not { } collectedAt)
         {
-            return CheckResult.Error(item, "the credential report evidence has no collectedAt time");
+            return new(CheckResult.Error(item, "the credential report evidence has no collectedAt time"), default, string.Empty);
         }
 
         if (item.Payload.Str("Csv") is not { } text)
         {
-            return CheckResult.Error(item, "the credential report evidence has no Csv text");
+            return new(CheckResult.Error(item, "the credential report evidence has no Csv text"), default, string.Empty);
         }
 
-        if (CredentialReportCsv.Problem(text) is { } problem)
-        {
-            return CheckResult.Error(item, "the credential report cannot be read: " + problem);
-        }
-
-        (at, csv) = (collectedAt, text);
-        return null;
+        return CredentialReportCsv.Problem(text) is { } problem
+            ? new(CheckResult.Error(item, "the credential report cannot be read: " + problem), default, string.Empty)
+            : new(null, collectedAt, text);
     }
 
     public static CheckResult Of(EvidenceItem item, CredentialReportRow row, bool passed, string pass, string fail) =>
