@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using EvidenceCollector.Checks;
 using EvidenceCollector.Collectors.Aws.Checks;
 using EvidenceCollector.Model;
