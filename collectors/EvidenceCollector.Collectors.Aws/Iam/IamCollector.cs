@@ -280,19 +280,22 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
 /// </summary>
 internal static class CredentialReportCsv
 {
-    /// <summary>The rows after the header; a text that is not CSV at all throws <see cref="Formats.CsvFormatException"/> when reached.</summary>
+    /// <summary>
+    /// The rows after the header; a text that is not CSV at all, or a header naming a column twice, throws
+    /// <see cref="Formats.CsvFormatException"/> when reached.
+    /// </summary>
     public static IEnumerable<CredentialReportRow> Read(TextReader reader)
     {
         Dictionary<string, int>? columns = null;
         var width = 0;
-        foreach (var (_, cells) in Formats.Csv.Read(reader))
+        foreach (var cells in Records(reader))
         {
             if (columns is null)
             {
                 columns = new Dictionary<string, int>(StringComparer.Ordinal);
                 for (var i = 0; i < cells.Length; i++)
                 {
-                    columns.TryAdd(cells[i], i);
+                    columns.Add(cells[i], i);
                 }
 
                 width = cells.Length;

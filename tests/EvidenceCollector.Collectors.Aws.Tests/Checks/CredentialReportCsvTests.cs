@@ -2,6 +2,7 @@ using System.Text.Json;
 using EvidenceCollector.Collectors.Aws.Iam;
 using EvidenceCollector.Collectors.Aws.Iam.Checks;
 using EvidenceCollector.Collectors.Aws.Tests.Support;
+using EvidenceCollector.Formats;
 using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Collectors.Aws.Tests.Checks;
@@ -34,6 +35,7 @@ public sealed class CredentialReportCsvTests
         Assert.Null(CredentialReportCsv.Problem("user,arn\nu,a\n"));
         Assert.Equal("line 2: unterminated quoted field", CredentialReportCsv.Problem("user,arn\n\"never closed,x\n"));
         Assert.Equal("line 1: the column 'arn' is named more than once", CredentialReportCsv.Problem("user,arn,arn\nu,a,b\n"));
+        Assert.Throws<CsvFormatException>(() => CredentialReportCsv.Read("user,arn,arn\nu,a,b\n").ToList());
     }
 
     [Fact]
