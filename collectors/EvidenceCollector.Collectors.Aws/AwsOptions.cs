@@ -45,11 +45,26 @@ public sealed class AwsOptions
     /// </summary>
     public bool AdaptiveRateLimiting { get; set; } = true;
 
+    /// <summary>False turns the AWS provider off (it is configured by default: the default credential chain's account).</summary>
+    public bool Enabled { get; set; } = true;
+
+    public AwsConfigOptions Config { get; set; } = new();
+
     /// <summary>How long to wait between polls while IAM generates the credential report.</summary>
     public TimeSpan CredentialReportPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How many polls before the credential report is given up as an error.</summary>
     public int CredentialReportMaxPolls { get; set; } = 15;
+}
+
+/// <summary>How AWS Config rule results are taken as evidence.</summary>
+public sealed class AwsConfigOptions
+{
+    /// <summary>
+    /// A periodic rule whose last successful evaluation (DescribeConfigRuleEvaluationStatus) is older than this
+    /// gives stale results: <c>error</c> findings with reason "stale", never a pass. Recorded in each rule's evidence.
+    /// </summary>
+    public TimeSpan MaxEvaluationAge { get; set; } = TimeSpan.FromDays(7);
 }
 
 public sealed class AwsAccountOptions
@@ -160,6 +175,11 @@ public sealed partial class AwsOptionsValidator : IValidateOptions<AwsOptions>
         if (options.Retry.AttemptTimeout <= TimeSpan.Zero)
         {
             problems.Add("Aws:Retry:AttemptTimeout: must be positive");
+        }
+
+        if (options.Config.MaxEvaluationAge <= TimeSpan.Zero)
+        {
+            problems.Add($"Aws:Config:MaxEvaluationAge: must be positive, got {options.Config.MaxEvaluationAge}");
         }
 
         if (options.CredentialReportMaxPolls < 1 || options.CredentialReportPollInterval < TimeSpan.Zero)

@@ -22,7 +22,8 @@ public static class AwsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the AWS collectors, checks and target planner, with <see cref="AwsOptions"/> bound from the
-    /// <c>Aws</c> section and validated on start. <paramref name="demoOverride"/> (the demo's fixed credentials and
+    /// <c>Aws</c> section and validated on start. <paramref name="demoOverride"/> (or an <see cref="AwsOverride"/>
+    /// registered by the composition root: the demo's fixed credentials and
     /// single service URL) is the only difference between the demo and a real run.
     /// </summary>
     public static IServiceCollection AddAwsCollectors(this IServiceCollection services, IConfiguration configuration, AwsOverride? demoOverride = null)
@@ -33,7 +34,13 @@ public static class AwsServiceCollectionExtensions
         services.AddOptions<AwsOptions>().Bind(configuration.GetSection(AwsOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AwsOptions>, AwsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(new AwsEndpoints(demoOverride));
+        if (demoOverride is not null)
+        {
+            services.AddSingleton(demoOverride);
+        }
+
+        // The demo's override may also be registered by the composition root after this call.
+        services.AddSingleton(sp => new AwsEndpoints(sp.GetService<AwsOverride>()));
         services.AddSingleton(sp => new AwsCallLimiter(sp.GetRequiredService<IOptions<AwsOptions>>().Value.MaxConcurrentCalls));
         services.AddSingleton(sp => new AwsRateGovernor(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<AwsOptions>>().Value.AdaptiveRateLimiting, sp.GetRequiredService<ILogger<AwsRateGovernor>>()));
         services.AddSingleton(sp =>
@@ -51,7 +58,7 @@ public static class AwsServiceCollectionExtensions
         services.AddSingleton<ICollector, Ec2Collector>();
         services.AddSingleton<ICollector, RdsCollector>();
         services.AddSingleton<ICollector, LogsCollector>();
-        services.AddSingleton<ITargetPlanner>(sp => new AwsTargetPlanner(sp.GetRequiredService<AwsClients>(), sp.GetRequiredService<ILogger<AwsTargetPlanner>>(), demoOverride));
+        services.AddSingleton<ITargetPlanner>(sp => new AwsTargetPlanner(sp.GetRequiredService<AwsClients>(), sp.GetRequiredService<ILogger<AwsTargetPlanner>>(), sp.GetService<AwsOverride>()));
         foreach (var check in AwsChecks.All)
         {
             services.AddSingleton(check);

@@ -128,8 +128,8 @@ public sealed class AwsTargetPlanner(AwsClients clients, ILogger<AwsTargetPlanne
             }
 
             var payload = new JsonObject { ["Account"] = identity.Response.Account, ["Arn"] = identity.Response.Arn, ["UserId"] = identity.Response.UserId };
-            plan.Records.Add(new EvidenceRecord(AwsKinds.CallerIdentity, identity.Response.Arn ?? AwsArn.AccountRoot(account), Target.Global, payload,
-                new Provenance("sts", [AwsOperations.StsGetCallerIdentity.Name], identity.Endpoint.ToString(), identity.RequestId, identity.AnsweredAt)));
+            plan.Records.Add(new PlannedRecord(new Target(Provider.Aws, account, Target.Global), new EvidenceRecord(AwsKinds.CallerIdentity, identity.Response.Arn ?? AwsArn.AccountRoot(account), Target.Global, payload,
+                new Provenance("sts", [AwsOperations.StsGetCallerIdentity.Name], identity.Endpoint.ToString(), identity.RequestId, identity.AnsweredAt))));
         }
         catch (AwsApiException e)
         {

@@ -12,6 +12,7 @@ public static class EvidenceCli
     public static readonly Option<string?> Data = new("--data") { Description = "The evidence store folder (config Store:Path; default ./data)", Recursive = true, HelpName = "DIR" };
     public static readonly Option<string?> Mappings = new("--mappings") { Description = "Folder holding iso27001-2022/ (config Mapping:Path; default: the mappings shipped with the tool)", Recursive = true, HelpName = "DIR" };
     public static readonly Option<string?> Config = new("--config") { Description = "Extra JSON configuration file (after appsettings.json and EVIDENCE__ variables)", Recursive = true, HelpName = "FILE" };
+    public static readonly Option<string?> Format = new Option<string?>("--format") { Description = "Tabular output: table, tsv or csv (default: a table on a terminal, tab-separated rows when piped)", Recursive = true, HelpName = "table|tsv|csv" }.AcceptOnlyFromAmong("table", "tsv", "csv");
     public static readonly Option<bool> Verbose = new("--verbose", "-v") { Description = "Log progress at Information level on stderr", Recursive = true };
 
     public static GlobalArgs Globals(ParseResult result) =>
@@ -24,6 +25,7 @@ public static class EvidenceCli
         root.Options.Add(Mappings);
         root.Options.Add(Config);
         root.Options.Add(Verbose);
+        root.Options.Add(Format);
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(CollectCommand.Build());
         root.Subcommands.Add(ReadCommands.Runs());
@@ -54,6 +56,13 @@ public static class EvidenceCli
             return ExitCodes.Usage;
         }
 
+        Output.Format = result.GetValue(Format) switch
+        {
+            "table" => TableFormat.Table,
+            "tsv" => TableFormat.Tsv,
+            "csv" => TableFormat.Csv,
+            _ => null,
+        };
         using var cancellation = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cancellation.Cancel(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cancellation.Cancel(); });

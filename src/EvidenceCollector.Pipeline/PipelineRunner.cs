@@ -11,6 +11,7 @@ using EvidenceCollector.Checks;
 using EvidenceCollector.Collection;
 using EvidenceCollector.Mapping;
 using EvidenceCollector.Model;
+using EvidenceCollector.Providers;
 using EvidenceCollector.Redaction;
 using EvidenceCollector.Store;
 
@@ -60,8 +61,10 @@ public sealed class PipelineRunner
     private readonly RunEnvironment _environment;
     private readonly TimeProvider _time;
     private readonly ILogger<PipelineRunner> _logger;
+    private readonly ProviderRegistry _providers;
 
     public PipelineRunner(
+        ProviderRegistry providers,
         IEnumerable<ITargetPlanner> planners,
         IEnumerable<ICollector> collectors,
         IEnumerable<ICheck> checks,
@@ -73,6 +76,7 @@ public sealed class PipelineRunner
         TimeProvider time,
         ILogger<PipelineRunner> logger)
     {
+        _providers = providers;
         _planners = planners.ToList();
         _collectors = collectors.ToList();
         _checks = checks.ToList();
@@ -129,7 +133,14 @@ public sealed class PipelineRunner
         // 1. Plan.
         progress.Phase("planning");
         var planned = new List<PlannedTarget>();
-        foreach (var planner in _planners.Where(p => scope.IncludesProvider(p.Provider)))
+        // A provider that is not configured is skipped and listed as such (asking for it by name is refused
+        // before a run begins, by the caller).
+        foreach (var module in _providers.Modules.Where(m => scope.IncludesProvider(m.Provider) && !_providers.IsConfigured(m.Provider)).OrderBy(m => m.Provider))
+        {
+            writer.AddTargets([new TargetReport(new Target(module.Provider, "*", Target.Global), TargetOutcome.Skipped, $"not configured: {_providers.WhyNot(module.Provider)}")]);
+        }
+
+        foreach (var planner in _planners.Where(p => scope.IncludesProvider(p.Provider) && _providers.IsConfigured(p.Provider)))
         {
             TargetPlan plan;
             try
@@ -145,10 +156,8 @@ public sealed class PipelineRunner
                 continue;
             }
 
-            foreach (var record in plan.Records)
+            foreach (var (target, record) in plan.Records)
             {
-                var target = plan.Targets.FirstOrDefault(t => record.ResourceId.Contains(t.Target.Account, StringComparison.Ordinal))?.Target
-                    ?? new Target(planner.Provider, "unresolved", Target.Global);
                 Store(writer, PendingEvidence.Of(target, record));
             }
 
@@ -685,7 +694,7 @@ public sealed class PipelineRunner
             catch (Exception e)
             {
                 Log.CheckFailed(runner._logger, e, meta.Id, account);
-                results.Add(new CheckResult(ResourceFor(provider, account, Target.Global), Target.Global, FindingStatus.Error, $"the check could not evaluate the evidence: {e.GetType().Name}: {e.Message}", input.Items.Select(i => i.Hash).Distinct().ToList()));
+                results.Add(new CheckResult(runner._providers.TargetResourceId(provider, account, Target.Global), Target.Global, FindingStatus.Error, $"the check could not evaluate the evidence: {e.GetType().Name}: {e.Message}", input.Items.Select(i => i.Hash).Distinct().ToList()));
             }
 
             // A fail the check drew from absence (it cites no evidence) cannot stand when evidence of its kinds
@@ -716,7 +725,7 @@ public sealed class PipelineRunner
             foreach (var (target, error) in RelevantErrors)
             {
                 var message = $"evidence could not be collected: {error.Code}: {error.Message}" + (error.Operation is null ? string.Empty : $" ({error.Operation})");
-                results.Add(new CheckResult(error.ResourceId ?? ResourceFor(provider, account, error.Region), error.Region, FindingStatus.Error, message, []));
+                results.Add(new CheckResult(error.ResourceId ?? runner._providers.TargetResourceId(provider, account, error.Region), error.Region, FindingStatus.Error, message, []));
                 Seen(error.Region);
             }
 
@@ -733,7 +742,7 @@ public sealed class PipelineRunner
                 var any = region == Target.Global ? _results > 0 : accountLevel || _regionsWithResults.Contains(region);
                 if (!any)
                 {
-                    results.Add(new CheckResult(ResourceFor(provider, account, region), region, FindingStatus.NotApplicable, $"no resources: nothing of kind {string.Join(", ", meta.EvidenceKinds)} in {region}", []));
+                    results.Add(new CheckResult(runner._providers.TargetResourceId(provider, account, region), region, FindingStatus.NotApplicable, $"no resources: nothing of kind {string.Join(", ", meta.EvidenceKinds)} in {region}", []));
                 }
             }
 
@@ -742,7 +751,7 @@ public sealed class PipelineRunner
             {
                 if (runner._collectors.Any(c => !c.Descriptor.Global && c.Descriptor.Kinds.Any(_kinds.Contains)))
                 {
-                    results.Add(new CheckResult(ResourceFor(provider, account, skipped.Target.Region), skipped.Target.Region, FindingStatus.NotApplicable, skipped.Detail ?? "region skipped", []));
+                    results.Add(new CheckResult(runner._providers.TargetResourceId(provider, account, skipped.Target.Region), skipped.Target.Region, FindingStatus.NotApplicable, skipped.Detail ?? "region skipped", []));
                 }
             }
 
@@ -777,13 +786,6 @@ public sealed class PipelineRunner
             };
         }
     }
-
-    /// <summary>The resource id of a whole target: <c>arn:aws:::&lt;account&gt;:region/&lt;region&gt;</c> style for AWS, the subscription for Azure.</summary>
-    public static string ResourceFor(Provider provider, string account, string region) => provider switch
-    {
-        Provider.Aws => region == Target.Global ? $"arn:aws:iam::{account}:root" : $"arn:aws:ec2:{region}:{account}:region/{region}",
-        _ => $"/subscriptions/{account}",
-    };
 
     /// <summary>A check group whose evidence (canonical bytes, one account) exceeds this is evaluated after collection.</summary>
     private const long OverlapEvaluationBytes = 8L * 1024 * 1024;

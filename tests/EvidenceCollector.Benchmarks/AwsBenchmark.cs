@@ -311,6 +311,8 @@ internal static class AwsBenchmark
         services.AddEvidencePipeline(configuration);
         services.AddSingleton(new RunEnvironment("bench", "bench"));
         services.AddAwsCollectors(configuration, new AwsOverride(new BasicAWSCredentials(DemoCredentials.AccessKeyId, DemoCredentials.SecretAccessKey), endpoint));
+        services.AddSingleton<EvidenceCollector.Providers.IProviderModule, AwsProviderModule>();
+        services.AddSingleton(sp => new EvidenceCollector.Providers.ProviderRegistry(sp.GetServices<EvidenceCollector.Providers.IProviderModule>(), configuration));
         services.AddSingleton(sp => MappingTable.Load(Mappings(), sp.GetServices<ICheck>().Select(c => c.Metadata)));
         return services.BuildServiceProvider();
     }

@@ -41,9 +41,27 @@ public sealed class DemoEndToEndTests : IDisposable
         Assert.Contains(controls.EnumerateArray(), c => c.GetProperty("id").GetString() == "A.8.24" && c.GetProperty("status").GetString() == "non_compliant" && c.GetProperty("coverage").GetString() == "automated");
         Assert.Contains(controls.EnumerateArray(), c => c.GetProperty("id").GetString() == "A.7.1" && c.GetProperty("status").GetString() == "no_automated_evidence" && c.GetProperty("coverage").GetString() == "manual_only");
 
-        var table = await Cli.RunAsync("controls", "--data", Data);
+        var table = await Cli.RunAsync("controls", "--data", Data, "--format", "table");
         Assert.Contains("unmapped rules", table.Out);
         Assert.Contains("aws.config.rule.custom.acme-required-tags", table.Out);
+
+        // Compliance needs evidence of it: no control is compliant without a passing finding.
+        Assert.DoesNotContain(controls.EnumerateArray(), c => c.GetProperty("status").GetString() == "compliant" && c.GetProperty("pass").GetInt32() == 0);
+
+        // Piped, every reader prints plain rows: a header, then one line per finding with all eight columns, values whole.
+        var allFindings = Json(await Cli.RunAsync("findings", "--data", Data, "--json"));
+        var piped = await Cli.RunAsync("findings", "--data", Data);
+        var lines = piped.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(allFindings.GetArrayLength() + 1, lines.Length);
+        Assert.Equal("status\tseverity\tcheck\taccount\tregion\tresource\tcontrols\tmessage", lines[0]);
+        Assert.All(lines, l => Assert.Equal(8, l.Split('\t').Length));
+        var longest = allFindings.EnumerateArray().Select(f => f.GetProperty("resourceId").GetString()!).MaxBy(r => r.Length)!;
+        Assert.Contains(lines, l => l.Split('\t')[5] == longest);
+        var pipedControls = await Cli.RunAsync("controls", "--data", Data);
+        Assert.Equal(94, pipedControls.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("unmapped rules", pipedControls.Err);
+        var csv = await Cli.RunAsync("controls", "--data", Data, "--format", "csv");
+        Assert.StartsWith("control,theme,name,status,coverage,pass,fail,error,n/a", csv.Out, StringComparison.Ordinal);
 
         var failing = Json(await Cli.RunAsync("findings", "--data", Data, "--json", "--control", "A.8.24", "--status", "fail"));
         Assert.All(failing.EnumerateArray(), f =>

@@ -153,6 +153,38 @@ public sealed class ExitCodeTests : IDisposable
     }
 
     [Fact]
+    public async Task Collect_ProviderThatCannotRun_Exit2_SaysWhatToConfigure_SealsNothing()
+    {
+        var data = Path.Combine(_root, "az");
+        var (code, _, err) = await Cli.RunAsync("collect", "--provider", "azure", "--data", data);
+        Assert.Equal(2, code);
+        Assert.Contains("--provider azure: not configured", err);
+        AssertOneLineNoStack(err);
+        Assert.False(Directory.Exists(data), "a refused collect must leave no store behind");
+
+        var (off, _, offErr) = await Cli.RunAsync(["collect", "--provider", "aws", "--data", data], new Dictionary<string, string> { ["EVIDENCE__Aws__Enabled"] = "false" });
+        Assert.Equal(2, off);
+        Assert.Contains("Aws:Enabled", offErr);
+        Assert.False(Directory.Exists(data));
+
+        var (none, _, noneErr) = await Cli.RunAsync(["collect", "--data", data], new Dictionary<string, string> { ["EVIDENCE__Aws__Enabled"] = "false" });
+        Assert.Equal(2, none);
+        Assert.Contains("no provider is configured", noneErr);
+    }
+
+    [Fact]
+    public async Task Collect_NoTargetEvaluated_Exit1_WithTheReason_RunStillSealed()
+    {
+        // No credentials anywhere (the test environment blanks them and disables IMDS): planning fails.
+        var data = Path.Combine(_root, "nocreds");
+        var (code, _, err) = await Cli.RunAsync(["collect", "--provider", "aws", "--data", data], new Dictionary<string, string> { ["AWS_PROFILE"] = "no-such-profile", ["HOME"] = _root }, TimeSpan.FromMinutes(2));
+        Assert.Equal(1, code);
+        Assert.Contains("no target could be evaluated", err);
+        var runs = await Cli.RunAsync("runs", "--data", data, "--json");
+        Assert.Contains("\"sealed\"", runs.Out);
+    }
+
+    [Fact]
     public async Task Health_NoHeartbeat_Exit1_FreshHeartbeat_Exit0()
     {
         var data = Path.Combine(_root, "h");

@@ -54,6 +54,8 @@ public static class TestPipeline
 
         services.AddEvidencePipeline(configuration);
         services.AddSingleton(new RunEnvironment("test-1.0", "config-hash-test"));
+        services.AddSingleton<EvidenceCollector.Providers.IProviderModule, TestProviderModule>();
+        services.AddSingleton(sp => new EvidenceCollector.Providers.ProviderRegistry(sp.GetServices<EvidenceCollector.Providers.IProviderModule>(), configuration));
         services.AddSingleton<ITargetPlanner>(new TestPlanner(accounts ?? ["111111111111"], regions ?? ["eu-west-1", "us-east-1"], skippedRegions));
         services.AddSingleton(behaviour);
         services.AddSingleton<ICollector, WidgetCollector>();

@@ -140,6 +140,7 @@ public sealed class WidgetCollector(WidgetBehaviour behaviour, TimeProvider time
 public sealed class WidgetEncryptedCheck(WidgetBehaviour behaviour) : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.test.widget_encrypted", "Widgets are encrypted", Severity.High, "Widget",
         "Unencrypted widgets leak.", "Encrypt the widget.", [WidgetCollector.Kind], ItemByItem: true);
 
@@ -157,6 +158,7 @@ public sealed class WidgetEncryptedCheck(WidgetBehaviour behaviour) : ICheck
 public sealed class WidgetNamedCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.test.widget_named", "Widgets have names", Severity.Low, "Widget",
         "Unnamed widgets cannot be owned.", "Name the widget.", [WidgetCollector.Kind]);
 
@@ -168,6 +170,7 @@ public sealed class WidgetNamedCheck : ICheck
 public sealed class AnyWidgetCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.test.any_widget", "The account has at least one widget", Severity.Medium, "Account",
         "An account without widgets is not monitored.", "Deploy a widget.", [WidgetCollector.Kind]);
 
@@ -208,4 +211,27 @@ public static class TestMappings
 
         throw new InvalidOperationException("repository mappings/ folder not found above " + AppContext.BaseDirectory);
     }
+}
+
+/// <summary>The test provider as a module: it speaks for <see cref="Provider.Aws"/> with AWS-shaped target ids; its services are registered by <see cref="TestPipeline"/>.</summary>
+public sealed class TestProviderModule : EvidenceCollector.Providers.IProviderModule
+{
+    public Provider Provider => Provider.Aws;
+
+    public string ConfigurationSection => "Test";
+
+    public string? NotConfigured(Microsoft.Extensions.Configuration.IConfiguration configuration) => null;
+
+    public void AddServices(Microsoft.Extensions.DependencyInjection.IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+    }
+
+    public System.Reflection.Assembly CheckAssembly => typeof(TestProviderModule).Assembly;
+
+    public IReadOnlyList<string> RuleTables { get; } = [];
+
+    public string TargetResourceId(string account, string region) =>
+        region == Target.Global ? $"arn:aws:iam::{account}:root" : $"arn:aws:ec2:{region}:{account}:region/{region}";
+
+    public StringComparer ResourceIdComparer => StringComparer.Ordinal;
 }

@@ -46,6 +46,7 @@ public static class AwsOperations
     public static readonly AwsOperation ConfigDescribeDeliveryChannels = new("config", "DescribeDeliveryChannels", "config:DescribeDeliveryChannels");
     public static readonly AwsOperation ConfigDescribeConfigRules = new("config", "DescribeConfigRules", "config:DescribeConfigRules");
     public static readonly AwsOperation ConfigDescribeComplianceByConfigRule = new("config", "DescribeComplianceByConfigRule", "config:DescribeComplianceByConfigRule");
+    public static readonly AwsOperation ConfigDescribeConfigRuleEvaluationStatus = new("config", "DescribeConfigRuleEvaluationStatus", "config:DescribeConfigRuleEvaluationStatus");
     public static readonly AwsOperation ConfigGetComplianceDetailsByConfigRule = new("config", "GetComplianceDetailsByConfigRule", "config:GetComplianceDetailsByConfigRule");
 
     // S3 and S3 Control

@@ -5,6 +5,7 @@ using Spectre.Console;
 using EvidenceCollector.Cli.Infrastructure;
 using EvidenceCollector.Model;
 using EvidenceCollector.Pipeline;
+using EvidenceCollector.Providers;
 using EvidenceCollector.Store;
 
 namespace EvidenceCollector.Cli.Commands;
@@ -78,6 +79,22 @@ public static class CollectCommand
             throw new UserError($"--control: unknown control id '{unknownControls[0]}' (not in {MappingTableFile(app)})");
         }
 
+        // A provider asked for by name that cannot run is a configuration error: nothing is sealed.
+        var providers = app.Services.GetRequiredService<ProviderRegistry>();
+        foreach (var name in scope.Providers)
+        {
+            var provider = WireText.Parse<Model.Provider>(name);
+            if (providers.WhyNot(provider) is { } why)
+            {
+                throw new UserError($"--provider {provider.ToWire()}: not configured: {why}");
+            }
+        }
+
+        if (scope.Providers.Count == 0 && !providers.Modules.Any(m => providers.IsConfigured(m.Provider)))
+        {
+            throw new UserError($"no provider is configured: {string.Join("; ", providers.Modules.Select(m => $"{m.Provider.ToWire()}: {providers.WhyNot(m.Provider)}"))}");
+        }
+
         var runner = app.Services.GetRequiredService<PipelineRunner>();
         using var store = app.OpenStoreForWriting();
         RunOutcome outcome;
@@ -98,6 +115,16 @@ public static class CollectCommand
         after?.Invoke(outcome, store);
         if (outcome.Status != RunStatus.Sealed)
         {
+            return ExitCodes.Failed;
+        }
+
+        // Sealed as evidence of the gap, but not a success: nothing could be looked at.
+        if (!outcome.Targets.Any(t => t.Outcome == TargetOutcome.Evaluated))
+        {
+            var why = outcome.Targets.Count == 0
+                ? "no target was planned"
+                : string.Join("; ", outcome.Targets.OrderBy(t => t.Target.ToString(), StringComparer.Ordinal).Take(5).Select(t => $"{t.Target} {t.Outcome.ToWire()}: {t.Detail}"));
+            Console.Error.WriteLine($"evidence: run {outcome.RunId} sealed, but no target could be evaluated: {why}");
             return ExitCodes.Failed;
         }
 

@@ -5,6 +5,7 @@ using EvidenceCollector.Collectors.Aws;
 using EvidenceCollector.Estate;
 using EvidenceCollector.Model;
 using EvidenceCollector.Store;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EvidenceCollector.Cli.Commands;
 
@@ -44,7 +45,7 @@ public static class DemoCommand
                 ["Aws:Organization:RoleName"] = "EvidenceCollectorReadOnly",
                 ["Aws:CredentialReportPollInterval"] = "00:00:00.200",
             };
-            using var app = App.Create(globals with { Data = data }, extraConfig: settings, aws: aws);
+            using var app = App.Create(globals with { Data = data }, (services, _, _) => services.AddSingleton(aws), extraConfig: settings);
             var asJson = result.GetValue(json);
             if (!asJson)
             {

@@ -38,7 +38,7 @@ public static class ReadCommands
 
     public static Command Controls()
     {
-        var status = new Option<string?>("--status") { Description = "Only controls with this status", HelpName = "compliant|non_compliant|incomplete|no_automated_evidence" };
+        var status = new Option<string?>("--status") { Description = "Only controls with this status", HelpName = "compliant|non_compliant|incomplete|not_applicable|no_automated_evidence" };
         var command = new Command("controls", "All 93 Annex A controls with their status and coverage in a sealed run");
         command.Options.Add(RunOption);
         command.Options.Add(status);
@@ -79,7 +79,16 @@ public static class ReadCommands
                 rows.Select(r => new[] { S(r, "id"), S(r, "theme"), S(r, "name"), S(r, "status"), S(r, "coverage"), S(r, "pass"), S(r, "fail"), S(r, "error"), S(r, "notApplicable") }));
             if (unmapped.Count > 0)
             {
-                Output.Line($"unmapped rules (their findings are stored as evidence, mapped to no control; add rows to the rule tables): {string.Join(", ", unmapped)}");
+                var line = $"unmapped rules (their findings are stored as evidence, mapped to no control; add rows to the rule tables): {string.Join(", ", unmapped)}";
+                if (Output.EffectiveFormat == TableFormat.Table)
+                {
+                    Output.Line(line);
+                }
+                else
+                {
+                    // Plain rows stay rows: the note goes to stderr.
+                    Console.Error.WriteLine(line);
+                }
             }
 
             return ExitCodes.Ok;

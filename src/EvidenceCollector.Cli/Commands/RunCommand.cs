@@ -55,7 +55,7 @@ public static class RunCommand
         services.AddSingleton(TimeProvider.System);
         services.AddEvidencePipeline(configuration);
         services.AddSingleton(app.Services.GetRequiredService<RunEnvironment>());
-        Providers.Register(services, configuration);
+        ProviderModules.Register(services, configuration);
         services.AddSingleton(mapping);
         services.AddSingleton(new StoreHolder(store));
         services.AddEvidenceScheduler(configuration, store.ConnectionString);

@@ -41,7 +41,7 @@ public sealed class App : IDisposable
         : Path.GetFullPath(Configuration["Mapping:Path"]!);
 
     /// <param name="register">Extra registrations (providers, the scheduler, demo overrides).</param>
-    public static App Create(GlobalArgs args, Action<IServiceCollection, IConfiguration, App.Paths>? register = null, IReadOnlyDictionary<string, string?>? extraConfig = null, Collectors.Aws.AwsOverride? aws = null)
+    public static App Create(GlobalArgs args, Action<IServiceCollection, IConfiguration, App.Paths>? register = null, IReadOnlyDictionary<string, string?>? extraConfig = null)
     {
         var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (args.Data is not null)
@@ -82,7 +82,7 @@ public sealed class App : IDisposable
             string.IsNullOrWhiteSpace(configuration["Mapping:Path"]) ? Path.Combine(AppContext.BaseDirectory, "mappings") : Path.GetFullPath(configuration["Mapping:Path"]!));
         services.AddEvidencePipeline(configuration);
         services.AddSingleton(new RunEnvironment(ToolVersion, AppConfiguration.Hash(configuration)));
-        Providers.Register(services, configuration, aws);
+        ProviderModules.Register(services, configuration);
         register?.Invoke(services, configuration, paths);
         services.AddSingleton(sp => LoadMapping(paths.Mappings, sp.GetServices<ICheck>()));
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false });

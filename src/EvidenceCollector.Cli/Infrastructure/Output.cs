@@ -8,11 +8,18 @@ using EvidenceCollector.Store;
 namespace EvidenceCollector.Cli.Infrastructure;
 
 /// <summary>
-/// Output: tables on a terminal (plain aligned text when redirected); with <c>--json</c> exactly one JSON
-/// document on stdout. Keys camelCase, enum values snake_case, hashes bare hex, times RFC 3339 UTC with ms.
+/// Output: tables on a terminal; plain rows when stdout is not a terminal (a pipe, a file, CI logs): one
+/// row per line, tab-separated, full values, never wrapped (<c>--format tsv|csv|table</c> chooses); with
+/// <c>--json</c> exactly one JSON document on stdout. Keys camelCase, enum values snake_case, hashes bare
+/// hex, times RFC 3339 UTC with ms.
 /// </summary>
 public static class Output
 {
+    /// <summary>How <see cref="Table"/> prints; null: a table on a terminal, tab-separated rows otherwise.</summary>
+    public static TableFormat? Format { get; set; }
+
+    public static TableFormat EffectiveFormat => Format ?? (Console.IsOutputRedirected ? TableFormat.Tsv : TableFormat.Table);
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static IAnsiConsole Stdout { get; } = AnsiConsole.Create(new AnsiConsoleSettings
@@ -35,6 +42,26 @@ public static class Output
 
     public static void Table(string[] headers, IEnumerable<string[]> rows)
     {
+        switch (EffectiveFormat)
+        {
+            case TableFormat.Tsv:
+                Console.Out.WriteLine(string.Join('\t', headers.Select(Tsv)));
+                foreach (var row in rows)
+                {
+                    Console.Out.WriteLine(string.Join('\t', row.Select(Tsv)));
+                }
+
+                return;
+            case TableFormat.Csv:
+                Console.Out.WriteLine(string.Join(',', headers.Select(Csv)));
+                foreach (var row in rows)
+                {
+                    Console.Out.WriteLine(string.Join(',', row.Select(Csv)));
+                }
+
+                return;
+        }
+
         var table = new Table().Border(Console.IsOutputRedirected ? TableBorder.None : TableBorder.Rounded);
         foreach (var header in headers)
         {
@@ -48,6 +75,13 @@ public static class Output
 
         Stdout.Write(table);
     }
+
+    /// <summary>A TSV cell: tabs and line breaks inside a value become spaces, so a row stays one line.</summary>
+    public static string Tsv(string value) => value.Replace('\t', ' ').Replace('\r', ' ').Replace('\n', ' ');
+
+    /// <summary>An RFC 4180 cell: quoted when it holds a comma, a quote or a line break.</summary>
+    public static string Csv(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
     public static void Line(string text) => Console.Out.WriteLine(text);
 
@@ -97,4 +131,12 @@ public static class Output
         ["outcome"] = t.Outcome.ToWire(),
         ["detail"] = t.Detail,
     };
+}
+
+/// <summary>How tabular output is printed.</summary>
+public enum TableFormat
+{
+    Table,
+    Tsv,
+    Csv,
 }

@@ -17,7 +17,9 @@ namespace EvidenceCollector.Checks;
 /// the name of the mapping table (<c>aws-config-rules</c>) their findings are mapped through, keyed by
 /// <see cref="CheckResult.MappingKey"/>. Such checks need no row in <c>check-controls.csv</c>.
 /// </param>
+/// <param name="Provider">The cloud the check judges, named explicitly (never inferred from the id).</param>
 public sealed record CheckMetadata(
+    Provider Provider,
     string Id,
     string Title,
     Severity Severity,
@@ -26,10 +28,7 @@ public sealed record CheckMetadata(
     string Remediation,
     IReadOnlyList<string> EvidenceKinds,
     string? DynamicMapping = null,
-    bool ItemByItem = false)
-{
-    public Provider Provider => Id.StartsWith("azure.", StringComparison.Ordinal) ? Provider.Azure : Provider.Aws;
-}
+    bool ItemByItem = false);
 
 /// <summary>One stored payload as a check sees it: parsed JSON plus where it sits.</summary>
 public sealed record EvidenceItem(

@@ -177,12 +177,16 @@ public interface ICollector
 /// <summary>A planned target: where to collect, with what session; or why not.</summary>
 public sealed record PlannedTarget(Target Target, TargetOutcome Outcome, string? Detail, ITargetSession? Session);
 
+/// <summary>A record the planner collected itself (e.g. the caller identity), with the target it belongs to.</summary>
+public sealed record PlannedRecord(Target Target, EvidenceRecord Record);
+
 /// <summary>The planner's answer: targets, plus provenance records of its own (e.g. caller identity per account).</summary>
 public sealed class TargetPlan
 {
     public List<PlannedTarget> Targets { get; } = [];
 
-    public List<EvidenceRecord> Records { get; } = [];
+    /// <summary>Records of the planner's own, each naming its target (matched by identity, never by text).</summary>
+    public List<PlannedRecord> Records { get; } = [];
 
     public List<(Target Target, CollectionError Error)> Errors { get; } = [];
 }

@@ -4,9 +4,10 @@ namespace EvidenceCollector.Mapping;
 
 /// <summary>
 /// Control status over the checks in a run's scope: any <c>fail</c> → non_compliant; no fail but any
-/// <c>error</c> → incomplete; only pass / not_applicable → compliant; no mapped check in scope →
-/// no_automated_evidence. A control whose checks were in scope but produced no finding at all is
-/// incomplete: absence of evidence is never compliance.
+/// <c>error</c> → incomplete; at least one pass and otherwise only not_applicable → compliant; only
+/// not_applicable → not_applicable (nothing to evaluate); no mapped check in scope → no_automated_evidence.
+/// A control whose checks were in scope but produced no finding at all is incomplete: absence of evidence
+/// is never compliance, and compliance needs evidence of it (a pass).
 /// </summary>
 public static class ControlEvaluator
 {
@@ -79,6 +80,10 @@ public sealed class ControlTally
             else if (error > 0 || total == 0)
             {
                 status = ControlStatus.Incomplete;
+            }
+            else if (pass == 0)
+            {
+                status = ControlStatus.NotApplicable;
             }
             else
             {

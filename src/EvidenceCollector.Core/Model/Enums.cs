@@ -28,10 +28,20 @@ public enum Severity
 /// <summary>The status of an Annex A control in one run.</summary>
 public enum ControlStatus
 {
+    /// <summary>At least one finding passed, none failed or errored.</summary>
     Compliant,
+
+    /// <summary>At least one finding failed.</summary>
     NonCompliant,
+
+    /// <summary>No failure, but some evidence errored (or no finding was produced at all): not a conclusion.</summary>
     Incomplete,
+
+    /// <summary>No mapped check was in scope.</summary>
     NoAutomatedEvidence,
+
+    /// <summary>Every finding is <c>not_applicable</c>: nothing to evaluate (e.g. no bucket in the account). Never compliant.</summary>
+    NotApplicable,
 }
 
 public enum Coverage

@@ -366,6 +366,12 @@ public sealed class EstateConfigRule
     public string? MaximumExecutionFrequency { get; init; }
     public string State { get; init; } = "ACTIVE";
     public List<EstateEvaluation> Results { get; init; } = [];
+    /// <summary>How long before the request the rule last evaluated successfully (DescribeConfigRuleEvaluationStatus).</summary>
+    public double LastEvaluationHoursAgo { get; init; } = 2;
+    /// <summary>True: the last evaluation failed (after the last success), with an error code.</summary>
+    public bool LastEvaluationFailed { get; init; }
+    /// <summary>True: Config has not once finished evaluating the rule.</summary>
+    public bool NeverEvaluated { get; init; }
 }
 
 public sealed class EstateEvaluation

@@ -18,6 +18,7 @@ internal sealed class ConfigService : EstateService
         "DescribeConfigRules" => DescribeConfigRules(r),
         "DescribeComplianceByConfigRule" => DescribeComplianceByConfigRule(r),
         "GetComplianceDetailsByConfigRule" => GetComplianceDetails(r),
+        "DescribeConfigRuleEvaluationStatus" => DescribeConfigRuleEvaluationStatus(r),
         _ => throw UnknownOperation(r.Operation),
     };
 
@@ -110,6 +111,42 @@ internal sealed class ConfigService : EstateService
                 ("MaximumExecutionFrequency", rule.MaximumExecutionFrequency),
                 ("ConfigRuleState", rule.State),
                 ("EvaluationModes", Arr([Obj(("Mode", "DETECTIVE"))])))))),
+            ("NextToken", next)));
+    }
+
+    /// <summary>
+    /// The status of managed and custom policy rules (AWS reports none for custom Lambda rules): times relative
+    /// to the request, epoch seconds as JSON 1.1 writes them.
+    /// </summary>
+    private AwsResponse DescribeConfigRuleEvaluationStatus(AwsRequest r)
+    {
+        var limit = r.JsonInt("Limit");
+        if (limit is < 0 or > 50)
+        {
+            throw new AwsError("InvalidParameterValueException", $"The Limit value {limit} is out of range. Valid values are 0 to 50.");
+        }
+
+        var rules = Rules(r).Where(x => x.Owner != "CUSTOM_LAMBDA").ToList();
+        var (page, next) = Page(r, rules, r.JsonString("NextToken"), limit is 0 ? null : limit);
+        return Json(r, Obj(
+            ("ConfigRulesEvaluationStatus", Arr(page.Select(rule =>
+            {
+                var activated = r.Now.AddDays(-90);
+                var success = rule.NeverEvaluated ? (DateTimeOffset?)null : r.Now.AddHours(-rule.LastEvaluationHoursAgo);
+                var failed = rule.LastEvaluationFailed ? r.Now.AddMinutes(-30) : (DateTimeOffset?)null;
+                return Obj(
+                    ("ConfigRuleName", rule.Name),
+                    ("ConfigRuleArn", $"arn:aws:config:{r.Region}:{r.Account.Id}:config-rule/{RuleId(r, rule)}"),
+                    ("ConfigRuleId", RuleId(r, rule)),
+                    ("LastSuccessfulInvocationTime", success is { } s1 ? Epoch(s1) : null),
+                    ("LastFailedInvocationTime", failed is { } f1 ? Epoch(f1) : null),
+                    ("LastSuccessfulEvaluationTime", success is { } s2 ? Epoch(s2) : null),
+                    ("LastFailedEvaluationTime", failed is { } f2 ? Epoch(f2) : null),
+                    ("FirstActivatedTime", Epoch(activated)),
+                    ("LastErrorCode", rule.LastEvaluationFailed ? "AccessDenied" : null),
+                    ("LastErrorMessage", rule.LastEvaluationFailed ? "Config could not read the resources the rule evaluates." : null),
+                    ("FirstEvaluationStarted", !rule.NeverEvaluated));
+            }))),
             ("NextToken", next)));
     }
 

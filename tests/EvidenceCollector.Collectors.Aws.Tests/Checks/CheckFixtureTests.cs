@@ -295,7 +295,9 @@ public sealed class CheckFixtureTests
     {
         var managed = Evidence.Item(AwsKinds.ConfigRule, """
             {"ConfigRule":{"ConfigRuleName":"mfa","ConfigRuleArn":"arn:aws:config:eu-west-1:123456789012:config-rule/config-rule-1","Source":{"Owner":"AWS","SourceIdentifier":"IAM_USER_MFA_ENABLED"}},
-             "Compliance":{},"Evaluations":{"EvaluationResults":[
+             "Compliance":{},"EvaluationStatus":{"LastSuccessfulEvaluationTime":1796990400,"FirstEvaluationStarted":true},
+             "RecorderStatus":{"ConfigurationRecordersStatus":[{"recording":true,"lastStatus":"SUCCESS"}]},"collectedAt":"2026-12-07T12:00:00.000Z",
+             "Evaluations":{"EvaluationResults":[
                {"EvaluationResultIdentifier":{"EvaluationResultQualifier":{"ConfigRuleName":"mfa","ResourceType":"AWS::IAM::User","ResourceId":"AIDA1"}},"ComplianceType":"COMPLIANT"},
                {"EvaluationResultIdentifier":{"EvaluationResultQualifier":{"ConfigRuleName":"mfa","ResourceType":"AWS::IAM::User","ResourceId":"AIDA2"}},"ComplianceType":"NON_COMPLIANT"}]}}
             """);

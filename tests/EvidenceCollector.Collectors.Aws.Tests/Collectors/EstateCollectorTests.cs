@@ -46,7 +46,7 @@ public sealed class EstateCollectorTests
         var skipped = Assert.Single(plan.Targets, t => t.Target == new Target(Provider.Aws, Prod, "me-south-1"));
         Assert.Equal(TargetOutcome.Skipped, skipped.Outcome);
         Assert.Contains("not-opted-in", skipped.Detail, StringComparison.Ordinal);
-        Assert.Contains(plan.Records, r => r.Kind == AwsKinds.CallerIdentity && r.Payload["Account"]!.GetValue<string>() == Dev);
+        Assert.Contains(plan.Records, r => r.Record.Kind == AwsKinds.CallerIdentity && r.Record.Payload["Account"]!.GetValue<string>() == Dev && r.Target == new Target(Provider.Aws, Dev, Target.Global));
     }
 
     [Fact]

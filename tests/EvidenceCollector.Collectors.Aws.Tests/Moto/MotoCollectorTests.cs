@@ -46,7 +46,7 @@ public sealed class MotoCollectorTests(MotoServer moto) : IClassFixture<MotoServ
         var run = await Harness().RunAsync();
 
         Assert.Empty(run.Errors);
-        Assert.Contains(run.Plan.Records, r => r.Kind == AwsKinds.CallerIdentity && r.Payload["Account"]!.GetValue<string>() == Account);
+        Assert.Contains(run.Plan.Records, r => r.Record.Kind == AwsKinds.CallerIdentity && r.Record.Payload["Account"]!.GetValue<string>() == Account);
         var records = run.Records.ToList();
         foreach (var kind in new[] { AwsKinds.IamCredentialReport, AwsKinds.IamUser, AwsKinds.IamPolicy, AwsKinds.S3Bucket, AwsKinds.Ec2SecurityGroup, AwsKinds.Ec2Volume, AwsKinds.KmsKey, AwsKinds.RdsDbInstance, AwsKinds.LogsLogGroup, AwsKinds.CloudTrailTrail, AwsKinds.Ec2Vpc })
         {

@@ -12,7 +12,11 @@ public sealed class ControlEvaluatorTests
     [InlineData(new[] { FindingStatus.Pass, FindingStatus.Fail, FindingStatus.Error }, ControlStatus.NonCompliant)]
     [InlineData(new[] { FindingStatus.Pass, FindingStatus.Error, FindingStatus.NotApplicable }, ControlStatus.Incomplete)]
     [InlineData(new[] { FindingStatus.Pass, FindingStatus.NotApplicable }, ControlStatus.Compliant)]
-    [InlineData(new[] { FindingStatus.NotApplicable }, ControlStatus.Compliant)]
+    [InlineData(new[] { FindingStatus.NotApplicable }, ControlStatus.NotApplicable)]
+    [InlineData(new[] { FindingStatus.NotApplicable, FindingStatus.NotApplicable }, ControlStatus.NotApplicable)]
+    [InlineData(new[] { FindingStatus.NotApplicable, FindingStatus.Error }, ControlStatus.Incomplete)]
+    [InlineData(new[] { FindingStatus.NotApplicable, FindingStatus.Fail }, ControlStatus.NonCompliant)]
+    [InlineData(new[] { FindingStatus.Pass }, ControlStatus.Compliant)]
     [InlineData(new[] { FindingStatus.Error }, ControlStatus.Incomplete)]
     public void Evaluate_Statuses_FollowTheRules(FindingStatus[] statuses, ControlStatus expected)
     {

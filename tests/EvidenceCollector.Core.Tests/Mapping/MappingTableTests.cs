@@ -6,9 +6,9 @@ namespace EvidenceCollector.Core.Tests.Mapping;
 
 public sealed class MappingTableTests : IDisposable
 {
-    private static readonly CheckMetadata Encrypted = new("aws.test.encrypted", "Encrypted", Severity.High, "Thing", "r", "fix", ["aws.test.thing"]);
-    private static readonly CheckMetadata Named = new("aws.test.named", "Named", Severity.Low, "Thing", "r", "fix", ["aws.test.thing"]);
-    private static readonly CheckMetadata Rules = new("aws.test.rules", "Rules", Severity.Medium, "Rule", "r", "fix", ["aws.test.rule"], DynamicMapping: "test-rules");
+    private static readonly CheckMetadata Encrypted = new(Provider.Aws, "aws.test.encrypted", "Encrypted", Severity.High, "Thing", "r", "fix", ["aws.test.thing"]);
+    private static readonly CheckMetadata Named = new(Provider.Aws, "aws.test.named", "Named", Severity.Low, "Thing", "r", "fix", ["aws.test.thing"]);
+    private static readonly CheckMetadata Rules = new(Provider.Aws, "aws.test.rules", "Rules", Severity.Medium, "Rule", "r", "fix", ["aws.test.rule"], DynamicMapping: "test-rules");
     private readonly string _root = Directory.CreateTempSubdirectory("ec-map-").FullName;
 
     public MappingTableTests()

@@ -39,6 +39,7 @@ internal static class Trails
 public sealed class MultiRegionTrailCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.cloudtrail.multi_region_trail_logging", "A multi-region trail logs all management events", Severity.High, "AwsAccount",
         "Without a logging multi-region trail that records read and write management events, API activity in some regions goes unrecorded.",
         "Create (or fix) a multi-region trail with management events Read+Write and start logging.",
@@ -76,6 +77,7 @@ public sealed class MultiRegionTrailCheck : ICheck
 public sealed class TrailLoggingCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.cloudtrail.trail_logging", "Trails are logging", Severity.High, "AwsCloudTrailTrail",
         "A stopped trail records nothing; the audit trail has a gap.", "Start logging on the trail (StartLogging).",
         [AwsKinds.CloudTrailTrail]);
@@ -87,6 +89,7 @@ public sealed class TrailLoggingCheck : ICheck
 public sealed class LogFileValidationCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.cloudtrail.log_file_validation_enabled", "Trail log file validation is enabled", Severity.Medium, "AwsCloudTrailTrail",
         "Digest files let an investigator prove that log files were not altered or deleted after delivery.",
         "Enable log file validation on the trail.", [AwsKinds.CloudTrailTrail]);
@@ -98,6 +101,7 @@ public sealed class LogFileValidationCheck : ICheck
 public sealed class TrailKmsEncryptionCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.cloudtrail.kms_encryption_enabled", "Trail logs are encrypted with KMS", Severity.Medium, "AwsCloudTrailTrail",
         "SSE-KMS adds a key policy in front of the audit logs and records every decryption.",
         "Configure a KMS key on the trail (KmsKeyId).", [AwsKinds.CloudTrailTrail]);
@@ -109,6 +113,7 @@ public sealed class TrailKmsEncryptionCheck : ICheck
 public sealed class TrailCloudWatchLogsCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.cloudtrail.cloudwatch_logs_delivery", "Trails deliver to CloudWatch Logs", Severity.Low, "AwsCloudTrailTrail",
         "Delivery to CloudWatch Logs enables near-real-time monitoring and alarms on API activity.",
         "Configure CloudWatchLogsLogGroupArn and a delivery role on the trail.", [AwsKinds.CloudTrailTrail]);
@@ -120,6 +125,7 @@ public sealed class TrailCloudWatchLogsCheck : ICheck
 public sealed class TrailBucketNotPublicCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.cloudtrail.trail_bucket_not_public", "The trail's S3 bucket is not public", Severity.Critical, "AwsCloudTrailTrail",
         "Public audit logs disclose the account's activity and may be tampered with.",
         "Remove public ACL grants and public policy statements from the bucket; enable its public access block.",

@@ -36,7 +36,7 @@ internal static class Rules
     }
 
     public static CheckMetadata Meta(string id, string title, Severity severity, string rationale, string remediation) =>
-        new(id, title, severity, "AwsEc2SecurityGroup", rationale, remediation, [AwsKinds.Ec2SecurityGroup], ItemByItem: true);
+        new(Provider.Aws, id, title, severity, "AwsEc2SecurityGroup", rationale, remediation, [AwsKinds.Ec2SecurityGroup], ItemByItem: true);
 
     public static IEnumerable<CheckResult> Ingress(CheckInput input, Func<JsonElement, bool> bad, string what) =>
         CheckSupport.Each(input, AwsKinds.Ec2SecurityGroup, [], item =>
@@ -92,6 +92,7 @@ public sealed class DefaultSecurityGroupCheck : ICheck
 public sealed class EbsDefaultEncryptionCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.ec2.ebs_encryption_by_default", "EBS encryption by default is enabled", Severity.High, "AwsEc2Region",
         "With encryption by default every new volume and snapshot in the region is encrypted.",
         "Enable EBS encryption by default in every region (EnableEbsEncryptionByDefault).", [AwsKinds.Ec2EbsEncryptionDefault], ItemByItem: true);
@@ -104,6 +105,7 @@ public sealed class EbsDefaultEncryptionCheck : ICheck
 public sealed class VolumeEncryptedCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.ec2.volume_encrypted", "EBS volumes are encrypted", Severity.High, "AwsEc2Volume",
         "Encrypted volumes protect data at rest and in their snapshots.", "Copy the data to an encrypted volume (or snapshot, copy encrypted, restore).",
         [AwsKinds.Ec2Volume], ItemByItem: true);
@@ -115,6 +117,7 @@ public sealed class VolumeEncryptedCheck : ICheck
 public sealed class VpcFlowLogsCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.ec2.vpc_flow_logs_enabled", "VPCs have flow logs", Severity.Medium, "AwsEc2Vpc",
         "Flow logs record network traffic metadata for monitoring and investigations.", "Create a flow log (ALL or REJECT) for the VPC.",
         [AwsKinds.Ec2Vpc], ItemByItem: true);

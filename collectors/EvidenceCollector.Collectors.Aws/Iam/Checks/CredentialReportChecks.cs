@@ -127,6 +127,7 @@ internal static class CredentialReport
 public sealed class RootMfaEnabledCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.iam.root_mfa_enabled", "Root user has MFA enabled", Severity.Critical, "AwsAccount",
         "The root user has unrestricted access to the account; a password alone is one phishing away from takeover.",
         "Enable a hardware or virtual MFA device for the root user (IAM console → Security credentials).",
@@ -139,6 +140,7 @@ public sealed class RootMfaEnabledCheck : ICheck
 public sealed class RootNoAccessKeysCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.iam.root_no_access_keys", "Root user has no active access keys", Severity.Critical, "AwsAccount",
         "Root access keys give unrestricted programmatic access that cannot be limited by policy.",
         "Delete the root user's access keys; use IAM roles for automation.",
@@ -154,6 +156,7 @@ public sealed class RootNotRecentlyUsedCheck : ICheck
     public const int Days = 30;
 
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.iam.root_not_recently_used", "Root user not used in the last 30 days", Severity.High, "AwsAccount",
         "Day-to-day use of the root user bypasses least privilege and leaves no per-person accountability.",
         "Use individual IAM identities (or IAM Identity Center) for administration; keep root for the few tasks that need it.",
@@ -173,6 +176,7 @@ public sealed class RootNotRecentlyUsedCheck : ICheck
 public sealed class UserConsoleMfaCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.iam.user_console_mfa_enabled", "IAM users with a console password have MFA", Severity.High, "AwsIamUser",
         "A console password without MFA is a single factor that phishing or reuse can defeat.",
         "Assign an MFA device to every IAM user with console access, or remove the console password.",
@@ -189,6 +193,7 @@ public sealed class AccessKeysRotatedCheck : ICheck
     public const int Days = 90;
 
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.iam.access_keys_rotated_90_days", "Active access keys are rotated within 90 days", Severity.Medium, "AwsIamUser",
         "Long-lived keys accumulate exposure (laptops, logs, repositories); rotation bounds the damage of a leak.",
         "Create a new access key, move the workload to it, deactivate and delete the old one; prefer roles.",
@@ -211,6 +216,7 @@ public sealed class CredentialsUnusedCheck : ICheck
     public const int Days = 45;
 
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.iam.credentials_unused_45_days", "Credentials unused for 45 days are disabled", Severity.Medium, "AwsIamUser",
         "Unused passwords and keys are access nobody needs: removing them shrinks the attack surface (access review).",
         "Disable the console password or deactivate access keys not used for 45 days.",

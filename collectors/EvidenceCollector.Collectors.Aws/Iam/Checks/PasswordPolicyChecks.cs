@@ -36,7 +36,7 @@ public abstract class PasswordPolicyCheck : ICheck
         });
 
     protected static CheckMetadata Meta(string id, string title, string rationale, string remediation) =>
-        new(id, title, Severity.Medium, "AwsAccount", rationale, remediation, [AwsKinds.IamPasswordPolicy]);
+        new(Provider.Aws, id, title, Severity.Medium, "AwsAccount", rationale, remediation, [AwsKinds.IamPasswordPolicy]);
 }
 
 public sealed class PasswordPolicyMinimumLengthCheck : PasswordPolicyCheck
@@ -92,6 +92,7 @@ public sealed class PasswordPolicySymbolsCheck : PasswordPolicyCheck
 public sealed class AccountMfaEnabledCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.iam.account_mfa_enabled", "Account summary reports MFA on the root user", Severity.High, "AwsAccount",
         "GetAccountSummary's AccountMFAEnabled confirms the root user has MFA independently of the credential report.",
         "Enable MFA for the root user.", [AwsKinds.IamAccountSummary]);

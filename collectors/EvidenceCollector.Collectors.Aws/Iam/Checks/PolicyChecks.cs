@@ -37,6 +37,7 @@ public abstract class PolicyNoAdminCheck : ICheck
 public sealed class CustomerPolicyNoAdminCheck : PolicyNoAdminCheck
 {
     public override CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.iam.customer_policy_no_admin", "Customer-managed policies do not allow * on *", Severity.High, "AwsIamPolicy",
         "Full administrative policies defeat least privilege; privileged access should be granted deliberately and narrowly.",
         "Replace \"Action\": \"*\" / \"Resource\": \"*\" statements with the actions and resources the role needs.",
@@ -48,6 +49,7 @@ public sealed class CustomerPolicyNoAdminCheck : PolicyNoAdminCheck
 public sealed class AwsAttachedPolicyNoAdminCheck : PolicyNoAdminCheck
 {
     public override CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.iam.aws_attached_policy_no_admin", "No attached AWS-managed policy allows * on *", Severity.Critical, "AwsIamPolicy",
         "An attached AdministratorAccess-like policy gives someone unrestricted rights; it should be rare and reviewed.",
         "Detach AWS-managed administrative policies; grant scoped policies or use break-glass roles.",
@@ -59,6 +61,7 @@ public sealed class AwsAttachedPolicyNoAdminCheck : PolicyNoAdminCheck
 public sealed class UserNoDirectPoliciesCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.iam.user_no_direct_policies", "IAM users get permissions only through groups or roles", Severity.Low, "AwsIamUser",
         "Permissions attached to individual users are hard to review and drift from the role model.",
         "Move managed and inline user policies to groups (or roles) and add the user to the group.",
@@ -79,6 +82,7 @@ public sealed class UserNoAdministratorAccessCheck : ICheck
     public const string AdministratorAccess = "arn:aws:iam::aws:policy/AdministratorAccess";
 
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.iam.user_no_administrator_access", "No IAM user has AdministratorAccess attached", Severity.Critical, "AwsIamUser",
         "Standing full administrative rights on a long-lived user identity is the privileged access the standard asks to restrict.",
         "Detach AdministratorAccess from users; use roles assumed on demand for administration.",

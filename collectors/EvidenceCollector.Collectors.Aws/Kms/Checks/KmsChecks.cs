@@ -7,6 +7,7 @@ namespace EvidenceCollector.Collectors.Aws.Kms.Checks;
 public sealed class KeyRotationCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.kms.cmk_rotation_enabled", "Customer-managed KMS keys rotate automatically", Severity.Medium, "AwsKmsKey",
         "Automatic rotation limits how much data one key version protects (key lifecycle management).",
         "Enable automatic key rotation (EnableKeyRotation).", [AwsKinds.KmsKey], ItemByItem: true);
@@ -39,6 +40,7 @@ public sealed class KeyRotationCheck : ICheck
 public sealed class KeyNotPendingDeletionCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.kms.cmk_not_pending_deletion", "Customer-managed KMS keys are not scheduled for deletion", Severity.High, "AwsKmsKey",
         "Deleting a key makes everything encrypted with it unrecoverable; scheduled deletions must be deliberate.",
         "Cancel the key deletion (CancelKeyDeletion) unless the data it protects is meant to be destroyed.", [AwsKinds.KmsKey], ItemByItem: true);

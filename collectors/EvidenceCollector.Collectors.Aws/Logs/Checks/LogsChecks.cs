@@ -9,6 +9,7 @@ public sealed class LogGroupRetentionCheck : ICheck
     public const int Days = 365;
 
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.logs.log_group_retention_365_days", "Log groups keep events for at least 365 days", Severity.Medium, "AwsLogsLogGroup",
         "Logs must be kept long enough to investigate incidents and serve as records; never-expire also passes.",
         "Set the log group's retention to 365 days or more (or never expire).", [AwsKinds.LogsLogGroup], ItemByItem: true);
@@ -24,6 +25,7 @@ public sealed class LogGroupRetentionCheck : ICheck
 public sealed class LogGroupKmsCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.logs.log_group_kms_encrypted", "Log groups are encrypted with KMS keys", Severity.Low, "AwsLogsLogGroup",
         "A customer-managed key controls and audits who can read log data that may hold sensitive information.",
         "Associate a KMS key with the log group (AssociateKmsKey).", [AwsKinds.LogsLogGroup], ItemByItem: true);

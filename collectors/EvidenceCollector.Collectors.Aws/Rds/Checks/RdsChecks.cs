@@ -7,7 +7,7 @@ namespace EvidenceCollector.Collectors.Aws.Rds.Checks;
 internal static class Instances
 {
     public static CheckMetadata Meta(string id, string title, Severity severity, string rationale, string remediation) =>
-        new(id, title, severity, "AwsRdsDbInstance", rationale, remediation, [AwsKinds.RdsDbInstance], ItemByItem: true);
+        new(Provider.Aws, id, title, severity, "AwsRdsDbInstance", rationale, remediation, [AwsKinds.RdsDbInstance], ItemByItem: true);
 
     public static IEnumerable<CheckResult> Each(CheckInput input, Func<EvidenceItem, CheckResult> judge) =>
         CheckSupport.Each(input, AwsKinds.RdsDbInstance, [], judge);

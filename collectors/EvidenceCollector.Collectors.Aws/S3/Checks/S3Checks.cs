@@ -66,7 +66,7 @@ internal static class BucketExposure
 internal static class Buckets
 {
     public static CheckMetadata Meta(string id, string title, Severity severity, string rationale, string remediation, params string[] extraKinds) =>
-        new(id, title, severity, "AwsS3Bucket", rationale, remediation, [AwsKinds.S3Bucket, .. extraKinds], ItemByItem: extraKinds.Length == 0);
+        new(Provider.Aws, id, title, severity, "AwsS3Bucket", rationale, remediation, [AwsKinds.S3Bucket, .. extraKinds], ItemByItem: extraKinds.Length == 0);
 }
 
 public sealed class BucketDefaultEncryptionCheck : ICheck
@@ -191,6 +191,7 @@ public sealed class BucketObjectLockCheck : ICheck
 public sealed class AccountPublicAccessBlockCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
         "aws.s3.account_public_access_block_enabled", "The account blocks S3 public access", Severity.High, "AwsAccount",
         "The account-level public access block protects every current and future bucket.",
         "Enable all four settings of the account's S3 public access block.", [AwsKinds.S3AccountPublicAccessBlock]);
