@@ -58,7 +58,7 @@ public static class AwsServiceCollectionExtensions
         services.AddSingleton<ICollector, Ec2Collector>();
         services.AddSingleton<ICollector, RdsCollector>();
         services.AddSingleton<ICollector, LogsCollector>();
-        services.AddSingleton<ITargetPlanner>(sp => new AwsTargetPlanner(sp.GetRequiredService<AwsClients>(), sp.GetRequiredService<ILogger<AwsTargetPlanner>>(), sp.GetService<AwsOverride>()));
+        services.AddSingleton<ITargetPlanner>(sp => new AwsTargetPlanner(sp.GetRequiredService<AwsClients>(), sp.GetRequiredService<ILogger<AwsTargetPlanner>>(), sp.GetServices<ICollector>(), sp.GetService<AwsOverride>()));
         foreach (var check in AwsChecks.All)
         {
             services.AddSingleton(check);

@@ -17,13 +17,12 @@ namespace EvidenceCollector.Collectors.Aws;
 /// (configured, or every region DescribeRegions lists; <c>not-opted-in</c> ones become skipped targets).
 /// Records each account's caller identity as evidence. A failed AssumeRole errors that account only.
 /// </summary>
-public sealed class AwsTargetPlanner(AwsClients clients, ILogger<AwsTargetPlanner> logger, AwsOverride? demoOverride = null) : ITargetPlanner
+/// <param name="collectors">The collectors of the run: the kinds of the regional AWS ones are what a failed region listing leaves unknown.</param>
+public sealed class AwsTargetPlanner(AwsClients clients, ILogger<AwsTargetPlanner> logger, IEnumerable<ICollector> collectors, AwsOverride? demoOverride = null) : ITargetPlanner
 {
-    private static readonly string[] RegionalKinds =
-    [
-        AwsKinds.CloudTrailTrail, AwsKinds.ConfigRecorders, AwsKinds.ConfigRule, AwsKinds.KmsKey, AwsKinds.Ec2EbsEncryptionDefault, AwsKinds.Ec2Volume,
-        AwsKinds.Ec2SecurityGroup, AwsKinds.Ec2Vpc, AwsKinds.RdsDbInstance, AwsKinds.LogsLogGroup,
-    ];
+    /// <summary>Evidence kinds of the regional AWS collectors, from their descriptors (never a second hand-kept list).</summary>
+    private readonly string[] _regionalKinds = collectors.Select(c => c.Descriptor).Where(d => d.Provider == Provider.Aws && !d.Global)
+        .SelectMany(d => d.Kinds).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
     public Provider Provider => Provider.Aws;
 
@@ -162,7 +161,7 @@ public sealed class AwsTargetPlanner(AwsClients clients, ILogger<AwsTargetPlanne
             catch (AwsApiException e)
             {
                 Log.PlanningFailed(logger, e.Operation.Name, e.Code);
-                plan.Errors.Add((new Target(Provider.Aws, account, Target.Global), new CollectionError(RegionalKinds, Target.Global, null, e.Code, $"regions could not be listed: {e.AwsMessage}", e.Operation.Name)));
+                plan.Errors.Add((new Target(Provider.Aws, account, Target.Global), new CollectionError(_regionalKinds, Target.Global, null, e.Code, $"regions could not be listed: {e.AwsMessage}", e.Operation.Name)));
             }
         }
 

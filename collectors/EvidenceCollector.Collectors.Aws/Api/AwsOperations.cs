@@ -76,6 +76,7 @@ public static class AwsOperations
 
     // RDS
     public static readonly AwsOperation RdsDescribeDBInstances = new("rds", "DescribeDBInstances", "rds:DescribeDBInstances");
+    public static readonly AwsOperation RdsDescribeDBClusters = new("rds", "DescribeDBClusters", "rds:DescribeDBClusters");
 
     // CloudWatch Logs
     public static readonly AwsOperation LogsDescribeLogGroups = new("logs", "DescribeLogGroups", "logs:DescribeLogGroups");

@@ -8,8 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace EvidenceCollector.Collectors.Aws.CloudTrail;
 
 /// <summary>
-/// CloudTrail per region: DescribeTrails (shadow trails included, flagged <c>IsShadow</c>), and for trails whose
-/// home is this region GetTrailStatus and GetEventSelectors (basic and advanced).
+/// CloudTrail per region: DescribeTrails (shadow trails included, flagged <c>IsShadow</c>), and for every trail
+/// GetTrailStatus and GetEventSelectors (basic and advanced), addressed by ARN: a shadow copy carries them too, so
+/// it can be judged when its home region is not collected. <c>collectedAt</c> is the time of the last answer
+/// (the CloudWatch Logs delivery window is measured from it).
 /// </summary>
 public sealed class CloudTrailCollector(AwsClients clients, ILogger<CloudTrailCollector> logger) : AwsCollectorBase(clients, logger)
 {
@@ -49,7 +51,6 @@ public sealed class CloudTrailCollector(AwsClients clients, ILogger<CloudTrailCo
             var shadow = home is not null && !string.Equals(home, region, StringComparison.Ordinal);
             var payload = new JsonObject { ["Trail"] = trail.DeepClone(), ["IsShadow"] = shadow };
             var at = trails.AnsweredAt;
-            if (!shadow)
             {
                 payload["Status"] = await SectionAsync(async () =>
                 {
@@ -64,6 +65,8 @@ public sealed class CloudTrailCollector(AwsClients clients, ILogger<CloudTrailCo
                     return selectors.Body;
                 }).ConfigureAwait(false);
             }
+
+            payload["collectedAt"] = AwsJson.Time(at);
 
             part.Records.Add(Record(AwsKinds.CloudTrailTrail, arn, region, payload, "cloudtrail", trails.Endpoint, trails.RequestId, at, AwsOperations.TrailDescribeTrails, AwsOperations.TrailGetTrailStatus, AwsOperations.TrailGetEventSelectors));
         }, cancellationToken).ConfigureAwait(false);

@@ -194,7 +194,7 @@ public sealed class S3Collector(AwsClients clients, ILogger<S3Collector> logger)
             r => new JsonObject { ["Configured"] = r.ObjectLockConfiguration is not null, ["ObjectLockConfiguration"] = AwsJson.ToNode(r.ObjectLockConfiguration) },
             "ObjectLockConfigurationNotFoundError").ConfigureAwait(false);
 
-        result.Records.Add(Record(AwsKinds.S3Bucket, $"arn:aws:s3:::{name}", recordRegion, payload, "s3", list.Endpoint, list.RequestId, at,
+        result.Records.Add(Record(AwsKinds.S3Bucket, $"arn:{AwsArn.Partition(home)}:s3:::{name}", recordRegion, payload, "s3", list.Endpoint, list.RequestId, at,
             AwsOperations.S3ListBuckets, locationOperation, AwsOperations.S3GetBucketEncryption, AwsOperations.S3GetPublicAccessBlock, AwsOperations.S3GetBucketAcl,
             AwsOperations.S3GetBucketVersioning, AwsOperations.S3GetBucketLogging, AwsOperations.S3GetBucketPolicy, AwsOperations.S3GetObjectLockConfiguration));
     }

@@ -192,6 +192,9 @@ public sealed class EstateTrail
     public bool IsLogging { get; init; } = true;
     public DateTimeOffset? LatestDeliveryTime { get; init; }
     public string? LatestDeliveryError { get; init; }
+    /// <summary>When set, the last CloudWatch Logs delivery is this long before the request (else <see cref="LatestDeliveryTime"/>).</summary>
+    public double? CloudWatchLogsDeliveryHoursAgo { get; init; }
+    public string? LatestCloudWatchLogsDeliveryError { get; init; }
     /// <summary>Basic event selectors in the API's own JSON shape; null = the default (all management events).</summary>
     public JsonElement? EventSelectors { get; init; }
     /// <summary>Advanced event selectors in the API's own JSON shape; when set, they replace basic selectors.</summary>
@@ -211,6 +214,7 @@ public sealed class EstateRegion
     public List<EstateFlowLog> FlowLogs { get; init; } = [];
     public List<EstateVolume> Volumes { get; init; } = [];
     public List<EstateDbInstance> DbInstances { get; init; } = [];
+    public List<EstateDbCluster> DbClusters { get; init; } = [];
     public List<EstateLogGroup> LogGroups { get; init; } = [];
     public EstateConfig? Config { get; init; }
 }
@@ -293,9 +297,22 @@ public sealed class EstateVolume
     public Dictionary<string, string> Tags { get; init; } = [];
 }
 
+/// <summary>An Aurora / DocumentDB / Neptune cluster: backup retention and deletion protection live here for its instances.</summary>
+public sealed class EstateDbCluster
+{
+    public required string Identifier { get; init; }
+    public string Engine { get; init; } = "aurora-postgresql";
+    public string EngineVersion { get; init; } = "16.4";
+    public int BackupRetentionPeriod { get; init; } = 7;
+    public bool DeletionProtection { get; init; }
+    public bool StorageEncrypted { get; init; } = true;
+}
+
 public sealed class EstateDbInstance
 {
     public required string Identifier { get; init; }
+    /// <summary>The cluster the instance belongs to (Aurora, DocumentDB, Neptune), if any.</summary>
+    public string? ClusterIdentifier { get; init; }
     public string Engine { get; init; } = "postgres";
     public string EngineVersion { get; init; } = "16.3";
     public string InstanceClass { get; init; } = "db.t4g.micro";

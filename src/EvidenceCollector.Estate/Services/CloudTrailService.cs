@@ -77,7 +77,10 @@ internal sealed class CloudTrailService(EstateState state) : EstateService
             ("LatestDeliveryTime", t.LatestDeliveryTime is { } d ? Epoch(d) : null),
             ("StartLoggingTime", Epoch(started)),
             ("StopLoggingTime", t.IsLogging ? null : Epoch(t.LatestDeliveryTime ?? started)),
-            ("LatestCloudWatchLogsDeliveryTime", t.CloudWatchLogsLogGroupArn is not null && t.LatestDeliveryTime is { } c ? Epoch(c) : null),
+            ("LatestCloudWatchLogsDeliveryTime", t.CloudWatchLogsLogGroupArn is null ? null
+                : t.CloudWatchLogsDeliveryHoursAgo is { } ago ? Epoch(r.Now.AddHours(-ago))
+                : t.LatestDeliveryTime is { } c ? Epoch(c) : null),
+            ("LatestCloudWatchLogsDeliveryError", t.CloudWatchLogsLogGroupArn is null ? null : t.LatestCloudWatchLogsDeliveryError),
             ("LatestDigestDeliveryTime", t.LogFileValidationEnabled && t.LatestDeliveryTime is { } g ? Epoch(g) : null),
             ("TimeLoggingStarted", Iso(started)),
             ("TimeLoggingStopped", t.IsLogging ? null : Iso(t.LatestDeliveryTime ?? started))));

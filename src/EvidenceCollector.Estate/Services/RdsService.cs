@@ -4,7 +4,7 @@ using static EvidenceCollector.Estate.Protocol.Wire;
 
 namespace EvidenceCollector.Estate.Services;
 
-/// <summary>RDS (Query, 2014-10-31): DescribeDBInstances.</summary>
+/// <summary>RDS (Query, 2014-10-31): DescribeDBInstances, DescribeDBClusters.</summary>
 internal sealed class RdsService : EstateService
 {
     private static readonly XNamespace Ns = "http://rds.amazonaws.com/doc/2014-10-31/";
@@ -16,12 +16,52 @@ internal sealed class RdsService : EstateService
 
     protected override AwsError InvalidToken(string token) => new("InvalidParameterValue", $"The marker {token} is not valid.");
 
-    public override AwsResponse Handle(AwsRequest r)
+    public override AwsResponse Handle(AwsRequest r) => r.Operation switch
     {
-        if (r.Operation != "DescribeDBInstances")
+        "DescribeDBInstances" => DescribeDBInstances(r),
+        "DescribeDBClusters" => DescribeDBClusters(r),
+        _ => throw UnknownOperation(r.Operation),
+    };
+
+    private AwsResponse DescribeDBClusters(AwsRequest r)
+    {
+        var region = r.Account.Region(r.Region);
+        var all = region.DbClusters;
+        if (r.Param("DBClusterIdentifier") is { } id)
         {
-            throw UnknownOperation(r.Operation);
+            all = [.. all.Where(c => c.Identifier == id || $"arn:aws:rds:{r.Region}:{r.Account.Id}:cluster:{c.Identifier}" == id)];
+            if (all.Count == 0)
+            {
+                throw new AwsError("DBClusterNotFoundFault", $"DBCluster {id} not found.", 404);
+            }
         }
+        var (page, next) = Page(r, all, r.Param("Marker"), r.IntParam("MaxRecords"));
+        return Query(r, Ns,
+            E(Ns, "DBClusters", page.Select(c => E(Ns, "DBCluster",
+                E(Ns, "AllocatedStorage", "1"),
+                E(Ns, "AvailabilityZones", new[] { "a", "b", "c" }.Select(z => E(Ns, "AvailabilityZone", r.Region + z))),
+                E(Ns, "BackupRetentionPeriod", Int(c.BackupRetentionPeriod)),
+                E(Ns, "DBClusterIdentifier", c.Identifier),
+                E(Ns, "DBClusterParameterGroup", "default." + c.Engine + "16"),
+                E(Ns, "Status", "available"),
+                E(Ns, "Endpoint", $"{c.Identifier}.cluster-c{StsService.Stable(r.Account.Id, 10).ToLowerInvariant()}.{r.Region}.rds.amazonaws.com"),
+                E(Ns, "MultiAZ", "true"),
+                E(Ns, "Engine", c.Engine),
+                E(Ns, "EngineVersion", c.EngineVersion),
+                E(Ns, "Port", "5432"),
+                E(Ns, "MasterUsername", "dbadmin"),
+                E(Ns, "PreferredBackupWindow", "03:00-04:00"),
+                E(Ns, "DBClusterMembers", region.DbInstances.Where(d => d.ClusterIdentifier == c.Identifier).Select((d, i) => E(Ns, "DBClusterMember",
+                    E(Ns, "DBInstanceIdentifier", d.Identifier), E(Ns, "IsClusterWriter", i == 0 ? "true" : "false"), E(Ns, "PromotionTier", "1")))),
+                E(Ns, "StorageEncrypted", Bool(c.StorageEncrypted)),
+                E(Ns, "DbClusterResourceId", "cluster-" + StsService.Stable(r.Account.Id + c.Identifier, 26)),
+                E(Ns, "DBClusterArn", $"arn:aws:rds:{r.Region}:{r.Account.Id}:cluster:{c.Identifier}"),
+                E(Ns, "DeletionProtection", Bool(c.DeletionProtection))))),
+            Opt(Ns, "Marker", next));
+    }
+
+    private AwsResponse DescribeDBInstances(AwsRequest r)
+    {
         var all = r.Account.Region(r.Region).DbInstances;
         if (r.Param("DBInstanceIdentifier") is { } id)
         {
@@ -35,6 +75,7 @@ internal sealed class RdsService : EstateService
         return Query(r, Ns,
             E(Ns, "DBInstances", page.Select(d => E(Ns, "DBInstance",
                 E(Ns, "DBInstanceIdentifier", d.Identifier),
+                Opt(Ns, "DBClusterIdentifier", d.ClusterIdentifier),
                 E(Ns, "DBInstanceClass", d.InstanceClass),
                 E(Ns, "Engine", d.Engine),
                 E(Ns, "DBInstanceStatus", "available"),

@@ -42,6 +42,7 @@ public sealed class CheckFixtureFileTests
             e["payload"]!.ToJsonString(),
             e["region"]?.GetValue<string>() ?? "eu-west-1",
             e["resourceId"]?.GetValue<string>())).ToArray();
+        Assert.All(items, i => Assert.Contains(i.Kind, check.Metadata.EvidenceKinds));
         var expected = doc["expect"]!.AsArray()
             .Select(x => (Resource: x!["resourceId"]!.GetValue<string>(), Status: WireText.Parse<FindingStatus>(x["status"]!.GetValue<string>())))
             .OrderBy(x => x.Resource, StringComparer.Ordinal).ThenBy(x => x.Status).ToList();
@@ -50,6 +51,21 @@ public sealed class CheckFixtureFileTests
             .OrderBy(x => x.Resource, StringComparer.Ordinal).ThenBy(x => x.Status).ToList();
 
         Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void Cases_CoverEveryBuiltInCheck_WithPassAndFail()
+    {
+        var statuses = Directory.GetDirectories(Root).ToDictionary(
+            d => Path.GetFileName(d),
+            d => Directory.GetFiles(d, "*.json").SelectMany(f => JsonNode.Parse(File.ReadAllText(f))!["expect"]!.AsArray().Select(x => x!["status"]!.GetValue<string>())).ToHashSet(),
+            StringComparer.Ordinal);
+        foreach (var check in AwsChecks.All)
+        {
+            Assert.True(statuses.TryGetValue(check.Metadata.Id, out var seen), $"{check.Metadata.Id}: no fixture folder testdata/{check.Metadata.Id}/");
+            Assert.True(seen.Contains("pass") && (seen.Contains("fail") || check.Metadata.DynamicMapping is not null), $"{check.Metadata.Id}: fixtures need a pass and a fail case (have {string.Join(", ", seen)})");
+            Assert.Contains("error", seen);
+        }
     }
 
     [Fact]

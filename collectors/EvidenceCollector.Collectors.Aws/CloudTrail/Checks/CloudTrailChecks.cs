@@ -7,14 +7,26 @@ namespace EvidenceCollector.Collectors.Aws.CloudTrail.Checks;
 
 internal static class Trails
 {
-    /// <summary>Trails judged in their home region (shadow copies in other regions are skipped).</summary>
-    public static IEnumerable<CheckResult> Home(CheckInput input, string[] sections, Func<EvidenceItem, JsonElement, CheckResult> judge) =>
-        CheckSupport.Each(
+    /// <summary>
+    /// Each trail judged once: in its home region, or, when the home region was not collected, from one shadow copy
+    /// (the first by region: every copy carries the trail's status and selectors, read by ARN).
+    /// </summary>
+    public static IEnumerable<CheckResult> Home(CheckInput input, string[] sections, Func<EvidenceItem, JsonElement, CheckResult> judge)
+    {
+        var judged = Judged(input).ToHashSet();
+        return CheckSupport.Each(
             input,
             AwsKinds.CloudTrailTrail,
             sections,
             item => item.Payload.Prop("Trail") is { } trail ? judge(item, trail) : CheckResult.Error(item, "evidence incomplete: the Trail section is missing"),
-            skip: item => item.Payload.Bool("IsShadow") == true);
+            skip: item => !judged.Contains(item));
+    }
+
+    /// <summary>One item per trail ARN: the home copy when collected, else the first shadow copy.</summary>
+    public static IEnumerable<EvidenceItem> Judged(CheckInput input) =>
+        input.OfKind(AwsKinds.CloudTrailTrail)
+            .GroupBy(i => i.ResourceId, StringComparer.Ordinal)
+            .Select(g => g.FirstOrDefault(i => i.Payload.Bool("IsShadow") != true) ?? g.OrderBy(i => i.Region, StringComparer.Ordinal).First());
 
     /// <summary>True when the selectors log both read and write management events.</summary>
     public static bool LogsAllManagementEvents(JsonElement selectors)
@@ -49,7 +61,7 @@ public sealed class MultiRegionTrailCheck : ICheck
     {
         var items = input.OfKind(AwsKinds.CloudTrailTrail).ToList();
         var id = AwsArn.AccountRoot(input.Account);
-        var home = items.Where(i => i.Payload.Bool("IsShadow") != true && i.Payload.Path("Trail") is { } t && t.Bool("IsMultiRegionTrail") == true).ToList();
+        var home = Trails.Judged(input).Where(i => i.Payload.Path("Trail") is { } t && t.Bool("IsMultiRegionTrail") == true).ToList();
         var good = home.Where(i => i.Payload.SectionError("Status") is null && i.Payload.SectionError("EventSelectors") is null
             && i.Payload.Path("Status")?.Bool("IsLogging") == true
             && i.Payload.Path("EventSelectors") is { } s && Trails.LogsAllManagementEvents(s)).ToList();
@@ -59,13 +71,12 @@ public sealed class MultiRegionTrailCheck : ICheck
             yield break;
         }
 
-        var errored = home.Where(i => i.Payload.SectionError("Status") is not null || i.Payload.SectionError("EventSelectors") is not null).ToList();
-        var unseen = items.Where(i => i.Payload.Bool("IsShadow") == true && i.Payload.Path("Trail")?.Bool("IsMultiRegionTrail") == true)
-            .Where(s => !home.Any(h => h.ResourceId == s.ResourceId)).ToList();
-        if (errored.Count > 0 || unseen.Count > 0)
+        var errored = home.Where(i => i.Payload.SectionError("Status") is not null || i.Payload.SectionError("EventSelectors") is not null
+            || i.Payload.Prop("Status") is null || i.Payload.Prop("EventSelectors") is null).ToList();
+        if (errored.Count > 0)
         {
             yield return CheckSupport.Result(id, Target.Global, FindingStatus.Error,
-                "no qualifying trail found, but the status or selectors of some multi-region trails could not be read (or their home region was not collected)", errored.Concat(unseen));
+                "no qualifying trail found, but the status or selectors of some multi-region trails could not be read", errored);
             yield break;
         }
 
@@ -118,8 +129,38 @@ public sealed class TrailCloudWatchLogsCheck : ICheck
         "Delivery to CloudWatch Logs enables near-real-time monitoring and alarms on API activity.",
         "Configure CloudWatchLogsLogGroupArn and a delivery role on the trail.", [AwsKinds.CloudTrailTrail]);
 
+    /// <summary>How recent the last delivery must be, measured from the answer time recorded with the trail.</summary>
+    public static readonly TimeSpan DeliveryWindow = TimeSpan.FromHours(24);
+
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        Trails.Home(input, [], (item, trail) => CheckResult.Of(item, !string.IsNullOrEmpty(trail.Str("CloudWatchLogsLogGroupArn")), "delivers to CloudWatch Logs", "no CloudWatch Logs delivery"));
+        Trails.Home(input, ["Status"], (item, trail) =>
+        {
+            if (string.IsNullOrEmpty(trail.Str("CloudWatchLogsLogGroupArn")))
+            {
+                return CheckResult.Fail(item, "no CloudWatch Logs delivery configured");
+            }
+
+            var status = item.Payload.Path("Status")!.Value;
+            if (status.Str("LatestCloudWatchLogsDeliveryError") is { Length: > 0 } error)
+            {
+                return CheckResult.Fail(item, $"CloudWatch Logs delivery is failing: {error}");
+            }
+
+            if (CheckSupport.Time(item.Payload.Str("collectedAt")) is not { } collectedAt)
+            {
+                return CheckResult.Error(item, "evidence incomplete: no answer time (collectedAt) to measure the last delivery from");
+            }
+
+            var last = status.Prop("LatestCloudWatchLogsDeliveryTime") switch
+            {
+                { ValueKind: JsonValueKind.Number } n => DateTimeOffset.FromUnixTimeMilliseconds((long)(n.GetDouble() * 1000)),
+                { ValueKind: JsonValueKind.String } t => CheckSupport.Time(t.GetString()),
+                _ => null,
+            };
+            return last is null ? CheckResult.Fail(item, "configured, but CloudTrail reports no delivery to CloudWatch Logs yet")
+                : collectedAt - last.Value > DeliveryWindow ? CheckResult.Fail(item, $"the last delivery to CloudWatch Logs was {last.Value.ToWire()}, more than 24 h before {collectedAt.ToWire()}")
+                : CheckResult.Pass(item, $"delivered to CloudWatch Logs at {last.Value.ToWire()}");
+        });
 }
 
 public sealed class TrailBucketNotPublicCheck : ICheck
@@ -143,13 +184,20 @@ public sealed class TrailBucketNotPublicCheck : ICheck
                 return CheckResult.Error(item, "evidence incomplete: the trail names no S3 bucket");
             }
 
-            if (!buckets.TryGetValue($"arn:aws:s3:::{name}", out var bucket))
+            // An organization trail seen from a member account belongs to the management account: its bucket is
+            // judged with the account that owns the trail, not once more in every member.
+            var owner = item.ResourceId.Split(':') is { Length: > 4 } parts ? parts[4] : input.Account;
+            if (owner != input.Account)
             {
-                // With no bucket evidence at all the S3 side is missing (an error); with other buckets
-                // collected, the trail delivers to a bucket of another account (e.g. a log archive).
-                return buckets.Count == 0
-                    ? CheckResult.Error(item, $"evidence incomplete: no S3 bucket evidence to judge the trail's bucket {name}")
-                    : CheckResult.NotApplicable(item, $"the trail's bucket {name} is in another account");
+                return CheckResult.NotApplicable(item, $"organization trail owned by account {owner}: its bucket {name} is judged with that account");
+            }
+
+            if (!buckets.TryGetValue($"arn:{AwsArn.Partition(item.Region)}:s3:::{name}", out var bucket))
+            {
+                // Not seen: its exposure is unknown here (it may be another account's log archive, judged there).
+                return CheckResult.Error(item, buckets.Count == 0
+                    ? $"evidence incomplete: no S3 bucket evidence to judge the trail's bucket {name}"
+                    : $"the trail's bucket {name} is not among this account's buckets (another account's log archive?): its exposure is not evidenced here");
             }
 
             var used = account is null ? new[] { item, bucket } : [item, bucket, account];

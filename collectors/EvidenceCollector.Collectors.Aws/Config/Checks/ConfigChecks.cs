@@ -38,6 +38,11 @@ public sealed class RecorderAllResourcesCheck : ICheck
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
         CheckSupport.Each(input, AwsKinds.ConfigRecorders, [], item =>
         {
+            if (item.Payload.Prop("ConfigurationRecorders") is not { ValueKind: JsonValueKind.Array })
+            {
+                return CheckResult.Error(item, "evidence incomplete: ConfigurationRecorders is not a list");
+            }
+
             var recorders = item.Payload.Array("ConfigurationRecorders").ToList();
             if (recorders.Count == 0)
             {

@@ -7,6 +7,12 @@ namespace EvidenceCollector.Collectors.Aws.Ec2.Checks;
 
 internal static class Rules
 {
+    /// <summary>An error when a rule list is absent or not a list (AWS always answers one, empty when there are no rules).</summary>
+    public static CheckResult? Unreadable(EvidenceItem item, params string[] lists) =>
+        lists.FirstOrDefault(l => item.Payload.Prop(l) is not { ValueKind: JsonValueKind.Array }) is { } missing
+            ? CheckResult.Error(item, $"evidence incomplete: {missing} is not a list of rules")
+            : null;
+
     /// <summary>True when the permission admits 0.0.0.0/0 or ::/0.</summary>
     public static bool FromInternet(JsonElement permission)
     {
@@ -19,15 +25,16 @@ internal static class Rules
     public static bool AllTraffic(JsonElement permission) =>
         permission.Str("IpProtocol") == "-1" || (permission.Long("FromPort") is 0 or -1 && permission.Long("ToPort") is 65535 or -1 && permission.Str("IpProtocol") is "tcp" or "6");
 
-    public static bool Covers(JsonElement permission, int port)
+    /// <param name="udpToo">RDP listens on TCP and UDP 3389: both count; SSH is TCP only, so a UDP 22 rule opens nothing.</param>
+    public static bool Covers(JsonElement permission, int port, bool udpToo)
     {
         if (permission.Str("IpProtocol") == "-1")
         {
             return true;
         }
 
-        // SSH is TCP; RDP listens on TCP and UDP 3389: both count.
-        if (permission.Str("IpProtocol") is not ("tcp" or "6" or "udp" or "17"))
+        var protocol = permission.Str("IpProtocol");
+        if (!(protocol is "tcp" or "6" || (udpToo && protocol is "udp" or "17")))
         {
             return false;
         }
@@ -41,6 +48,11 @@ internal static class Rules
     public static IEnumerable<CheckResult> Ingress(CheckInput input, Func<JsonElement, bool> bad, string what) =>
         CheckSupport.Each(input, AwsKinds.Ec2SecurityGroup, [], item =>
         {
+            if (Unreadable(item, "IpPermissions") is { } error)
+            {
+                return error;
+            }
+
             var open = item.Payload.Array("IpPermissions").Any(p => FromInternet(p) && bad(p));
             return CheckResult.Of(item, !open, $"no ingress from the internet to {what}", $"ingress from 0.0.0.0/0 or ::/0 to {what}");
         });
@@ -51,7 +63,7 @@ public sealed class SecurityGroupSshCheck : ICheck
     public CheckMetadata Metadata { get; } = Rules.Meta("aws.ec2.sg_no_internet_ingress_ssh", "Security groups do not open SSH (22) to the internet", Severity.High,
         "SSH open to the internet invites brute force and exploitation of the administrative interface.", "Restrict port 22 to known ranges or use Session Manager.");
 
-    public IEnumerable<CheckResult> Evaluate(CheckInput input) => Rules.Ingress(input, p => Rules.Covers(p, 22), "port 22");
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) => Rules.Ingress(input, p => Rules.Covers(p, 22, udpToo: false), "TCP port 22");
 }
 
 public sealed class SecurityGroupRdpCheck : ICheck
@@ -59,7 +71,7 @@ public sealed class SecurityGroupRdpCheck : ICheck
     public CheckMetadata Metadata { get; } = Rules.Meta("aws.ec2.sg_no_internet_ingress_rdp", "Security groups do not open RDP (3389) to the internet", Severity.High,
         "RDP open to the internet is a leading ransomware entry point.", "Restrict port 3389 to known ranges or use Fleet Manager / a bastion.");
 
-    public IEnumerable<CheckResult> Evaluate(CheckInput input) => Rules.Ingress(input, p => Rules.Covers(p, 3389), "port 3389");
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) => Rules.Ingress(input, p => Rules.Covers(p, 3389, udpToo: true), "port 3389");
 }
 
 public sealed class SecurityGroupAllPortsCheck : ICheck
@@ -82,6 +94,11 @@ public sealed class DefaultSecurityGroupCheck : ICheck
             if (item.Payload.Str("GroupName") != "default")
             {
                 return null;
+            }
+
+            if (Rules.Unreadable(item, "IpPermissions", "IpPermissionsEgress") is { } error)
+            {
+                return error;
             }
 
             var rules = item.Payload.Array("IpPermissions").Count() + item.Payload.Array("IpPermissionsEgress").Count();
@@ -111,7 +128,9 @@ public sealed class VolumeEncryptedCheck : ICheck
         [AwsKinds.Ec2Volume], ItemByItem: true);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.Ec2Volume, [], item => CheckResult.Of(item, item.Payload.Bool("Encrypted") == true, "encrypted", "not encrypted"));
+        CheckSupport.Each(input, AwsKinds.Ec2Volume, [], item => item.Payload.Bool("Encrypted") is { } encrypted
+            ? CheckResult.Of(item, encrypted, "encrypted", "not encrypted")
+            : CheckResult.Error(item, "Encrypted missing from the evidence"));
 }
 
 public sealed class VpcFlowLogsCheck : ICheck
@@ -131,7 +150,10 @@ public sealed class VpcFlowLogsCheck : ICheck
                 return CheckResult.Error(item, "evidence incomplete: a flow log has no FlowLogStatus");
             }
 
-            var active = logs.Any(f => f.Str("FlowLogStatus") == "ACTIVE" && f.Str("DeliverLogsStatus") != "FAILED");
-            return CheckResult.Of(item, active, "an active flow log exists", "no active flow log delivering");
+            // A flow log that records only ACCEPT misses the rejected traffic (scans, blocked attacks): ALL or REJECT is needed.
+            var active = logs.Any(f => f.Str("FlowLogStatus") == "ACTIVE" && f.Str("DeliverLogsStatus") != "FAILED" && f.Str("TrafficType") is "ALL" or "REJECT");
+            var acceptOnly = logs.Any(f => f.Str("FlowLogStatus") == "ACTIVE" && f.Str("TrafficType") == "ACCEPT");
+            return CheckResult.Of(item, active, "an active flow log records ALL or REJECT traffic",
+                acceptOnly ? "the active flow logs record only ACCEPT traffic (rejected traffic is not logged)" : "no active flow log delivering");
         });
 }

@@ -7,7 +7,8 @@ namespace EvidenceCollector.Collectors.Aws.Iam.Checks;
 
 /// <summary>
 /// Reads the credential report's rows from its CSV text, one at a time. Time-based rules compare with the
-/// report's own <c>collectedAt</c> (the answer time the collector recorded), never with the clock.
+/// report's own <c>GeneratedTime</c> (when IAM built it: AWS serves a report up to four hours old), or with
+/// <c>collectedAt</c> (the answer time the collector recorded) when the report names none; never with the clock.
 /// </summary>
 internal static class CredentialReport
 {
@@ -85,6 +86,17 @@ internal static class CredentialReport
             return new(CheckResult.Error(item, "the credential report evidence has no collectedAt time"), default, string.Empty);
         }
 
+        var at = collectedAt;
+        if (item.Payload.Prop("GeneratedTime") is { ValueKind: not System.Text.Json.JsonValueKind.Null } generated)
+        {
+            if (generated.ValueKind != System.Text.Json.JsonValueKind.String || CheckSupport.Time(generated.GetString()) is not { } g)
+            {
+                return new(CheckResult.Error(item, $"the credential report's GeneratedTime is not a time: {generated.GetRawText()}"), default, string.Empty);
+            }
+
+            at = g;
+        }
+
         if (item.Payload.Str("Csv") is not { } text)
         {
             return new(CheckResult.Error(item, "the credential report evidence has no Csv text"), default, string.Empty);
@@ -92,8 +104,32 @@ internal static class CredentialReport
 
         return CredentialReportCsv.Problem(text) is { } problem
             ? new(CheckResult.Error(item, "the credential report cannot be read: " + problem), default, string.Empty)
-            : new(null, collectedAt, text);
+            : new(null, at, text);
     }
+
+    /// <summary>The credential report's words for "no date": the cell is not a time but says why.</summary>
+    private static readonly string[] NoDate = ["N/A", "no_information", "not_supported"];
+
+    /// <summary>
+    /// An error message when one of <paramref name="columns"/> holds something that is neither a time nor one of
+    /// the report's "no date" words (a date that does not parse is unknown, never "never used"); null otherwise.
+    /// </summary>
+    public static string? BadDate(CredentialReportRow row, params string[] columns)
+    {
+        foreach (var column in columns)
+        {
+            var text = row.Str(column);
+            if (text is { Length: > 0 } && !NoDate.Contains(text, StringComparer.Ordinal) && CheckSupport.Time(text) is null)
+            {
+                return $"the credential report column {column} is '{text}', not a time";
+            }
+        }
+
+        return null;
+    }
+
+    public static readonly string[] UseDates =
+        ["password_last_used", "password_last_changed", "access_key_1_last_rotated", "access_key_1_last_used_date", "access_key_2_last_rotated", "access_key_2_last_used_date", "user_creation_time"];
 
     public static CheckResult Of(EvidenceItem item, CredentialReportRow row, bool passed, string pass, string fail) =>
         new(Arn(row, item), Model.Target.Global, passed ? FindingStatus.Pass : FindingStatus.Fail, passed ? pass : fail, [item.Hash]);
@@ -124,6 +160,26 @@ internal static class CredentialReport
     }
 }
 
+/// <summary>
+/// Whether the root user has any credential to protect: with centralised root access (AWS Organizations) a
+/// member account's root has no password, access key or signing certificate, and MFA on it is moot.
+/// </summary>
+internal static class RootCredentials
+{
+    /// <summary>Why root MFA is not applicable (the account summary shows no root credential); null when it applies or the summary does not say.</summary>
+    public static string? None(EvidenceItem? summary)
+    {
+        if (summary?.Payload.Prop("SummaryMap") is not { ValueKind: System.Text.Json.JsonValueKind.Object } map || map.Long("AccountPasswordPresent") is not { } password)
+        {
+            return null;
+        }
+
+        return password == 0 && map.Long("AccountAccessKeysPresent") == 0 && map.Long("AccountSigningCertificatesPresent") is null or 0
+            ? "the root user has no password, access key or signing certificate (centralised root access): no credential for MFA to protect"
+            : null;
+    }
+}
+
 public sealed class RootMfaEnabledCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
@@ -131,10 +187,16 @@ public sealed class RootMfaEnabledCheck : ICheck
         "aws.iam.root_mfa_enabled", "Root user has MFA enabled", Severity.Critical, "AwsAccount",
         "The root user has unrestricted access to the account; a password alone is one phishing away from takeover.",
         "Enable a hardware or virtual MFA device for the root user (IAM console → Security credentials).",
-        [AwsKinds.IamCredentialReport]);
+        [AwsKinds.IamCredentialReport, AwsKinds.IamAccountSummary]);
 
-    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CredentialReport.Root(input, (item, row, _) => CredentialReport.Of(item, row, row.Bool("mfa_active") == true, "root user has MFA", "root user has no MFA device"));
+    public IEnumerable<CheckResult> Evaluate(CheckInput input)
+    {
+        var summary = input.OfKind(AwsKinds.IamAccountSummary).FirstOrDefault();
+        return CredentialReport.Root(input, (item, row, _) =>
+            RootCredentials.None(summary) is { } why
+                ? new CheckResult(CredentialReport.Arn(row, item), Target.Global, FindingStatus.NotApplicable, why, [item.Hash, summary!.Hash])
+                : CredentialReport.Of(item, row, row.Bool("mfa_active") == true, "root user has MFA", "root user has no MFA device"));
+    }
 }
 
 public sealed class RootNoAccessKeysCheck : ICheck
@@ -165,6 +227,11 @@ public sealed class RootNotRecentlyUsedCheck : ICheck
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
         CredentialReport.Root(input, (item, row, at) =>
         {
+            if (CredentialReport.BadDate(row, CredentialReport.UseDates) is { } bad)
+            {
+                return new CheckResult(CredentialReport.Arn(row, item), Target.Global, FindingStatus.Error, bad, [item.Hash]);
+            }
+
             var uses = new[] { row.Str("password_last_used"), row.Str("access_key_1_last_used_date"), row.Str("access_key_2_last_used_date") }
                 .Select(CheckSupport.Time).Where(t => t is not null).Select(t => t!.Value).ToList();
             var last = uses.Count == 0 ? (DateTimeOffset?)null : uses.Max();
@@ -202,6 +269,11 @@ public sealed class AccessKeysRotatedCheck : ICheck
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
         CredentialReport.Users(input, (item, row, at) =>
         {
+            if (CredentialReport.BadDate(row, CredentialReport.UseDates) is { } bad)
+            {
+                return new CheckResult(CredentialReport.Arn(row, item), Target.Global, FindingStatus.Error, bad, [item.Hash]);
+            }
+
             var stale = new[] { 1, 2 }
                 .Where(k => CredentialReport.Active(row, k))
                 .Where(k => CheckSupport.Time(row.Str($"access_key_{k}_last_rotated")) is not { } rotated || at - rotated > TimeSpan.FromDays(Days))
@@ -225,6 +297,11 @@ public sealed class CredentialsUnusedCheck : ICheck
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
         CredentialReport.Users(input, (item, row, at) =>
         {
+            if (CredentialReport.BadDate(row, CredentialReport.UseDates) is { } bad)
+            {
+                return new CheckResult(CredentialReport.Arn(row, item), Target.Global, FindingStatus.Error, bad, [item.Hash]);
+            }
+
             var limit = TimeSpan.FromDays(Days);
             var created = CheckSupport.Time(row.Str("user_creation_time"));
             bool Unused(string lastUsedField, string? since) =>

@@ -101,5 +101,7 @@ public sealed class AccountMfaEnabledCheck : ICheck
         CheckSupport.Each(input, AwsKinds.IamAccountSummary, [], item =>
             item.Payload.Prop("SummaryMap") is not { } map
                 ? CheckResult.Error(item, "the account summary has no SummaryMap")
-                : CheckResult.Of(item, map.Long("AccountMFAEnabled") == 1, "AccountMFAEnabled is 1", "AccountMFAEnabled is not 1"));
+                : RootCredentials.None(item) is { } why ? CheckResult.NotApplicable(item, why)
+                : map.Long("AccountMFAEnabled") is not { } mfa ? CheckResult.Error(item, "the account summary has no AccountMFAEnabled")
+                : CheckResult.Of(item, mfa == 1, "AccountMFAEnabled is 1", "AccountMFAEnabled is not 1"));
 }

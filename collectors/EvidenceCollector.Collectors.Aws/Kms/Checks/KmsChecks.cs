@@ -30,6 +30,17 @@ public sealed class KeyRotationCheck : ICheck
                     return null;
                 }
 
+                // Automatic rotation exists only for keys whose material KMS generated and holds itself.
+                if (meta?.Str("Origin") is { } origin && origin != "AWS_KMS")
+                {
+                    return CheckResult.NotApplicable(item, $"automatic rotation is not available for keys of origin {origin} (imported material or a custom key store): rotate them by hand");
+                }
+
+                if (meta?.Str("CustomKeyStoreId") is { Length: > 0 } store)
+                {
+                    return CheckResult.NotApplicable(item, $"automatic rotation is not available for keys in custom key store {store}: rotate them by hand");
+                }
+
                 return item.Payload.Path("Rotation")?.Bool("KeyRotationEnabled") is not { } enabled
                     ? CheckResult.Error(item, "evidence incomplete: the rotation status of this key was not collected")
                     : CheckResult.Of(item, enabled, "automatic rotation enabled", "automatic rotation disabled");

@@ -32,5 +32,7 @@ public sealed class LogGroupKmsCheck : ICheck
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
         CheckSupport.Each(input, AwsKinds.LogsLogGroup, [], item =>
-            CheckResult.Of(item, !string.IsNullOrEmpty(item.Payload.Str("kmsKeyId")), "encrypted with a KMS key", "not encrypted with a KMS key"));
+            item.Payload.Prop("kmsKeyId") is { ValueKind: not (System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Null) } odd
+                ? CheckResult.Error(item, $"kmsKeyId is not a key ARN: {odd.GetRawText()}")
+                : CheckResult.Of(item, !string.IsNullOrEmpty(item.Payload.Str("kmsKeyId")), "encrypted with a KMS key", "not encrypted with a KMS key"));
 }

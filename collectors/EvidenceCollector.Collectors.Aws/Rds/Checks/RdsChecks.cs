@@ -11,6 +11,27 @@ internal static class Instances
 
     public static IEnumerable<CheckResult> Each(CheckInput input, Func<EvidenceItem, CheckResult> judge) =>
         CheckSupport.Each(input, AwsKinds.RdsDbInstance, [], judge);
+
+    /// <summary>
+    /// Where a setting the cluster owns is read: the instance's cluster (<c>DBCluster</c>) when it belongs to one,
+    /// else the instance. An error is a cluster that could not be read.
+    /// </summary>
+    public static (System.Text.Json.JsonElement Source, string Where, string? Error) Owner(EvidenceItem item)
+    {
+        if (item.Payload.Str("DBClusterIdentifier") is not { } cluster)
+        {
+            return (item.Payload, "instance", null);
+        }
+
+        if (item.Payload.SectionError("DBCluster") is { } error)
+        {
+            return (default, cluster, $"the instance belongs to cluster {cluster}, which could not be read: {error}");
+        }
+
+        return item.Payload.Prop("DBCluster") is { ValueKind: System.Text.Json.JsonValueKind.Object } c
+            ? (c, $"cluster {cluster}", null)
+            : (default, cluster, $"evidence incomplete: the instance belongs to cluster {cluster}, but its cluster was not collected");
+    }
 }
 
 public sealed class StorageEncryptedCheck : ICheck
@@ -19,7 +40,9 @@ public sealed class StorageEncryptedCheck : ICheck
         "Storage encryption protects data, backups and snapshots at rest.", "Restore from an encrypted snapshot copy; encryption cannot be switched on in place.");
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        Instances.Each(input, item => CheckResult.Of(item, item.Payload.Bool("StorageEncrypted") == true, "storage encrypted", "storage not encrypted"));
+        Instances.Each(input, item => item.Payload.Bool("StorageEncrypted") is { } encrypted
+            ? CheckResult.Of(item, encrypted, "storage encrypted", "storage not encrypted")
+            : CheckResult.Error(item, "StorageEncrypted missing from the evidence"));
 }
 
 public sealed class NotPublicCheck : ICheck
@@ -39,8 +62,18 @@ public sealed class BackupRetentionCheck : ICheck
         "Automated backups with enough retention allow point-in-time recovery after loss or corruption.", "Set BackupRetentionPeriod to at least 7 days.");
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        Instances.Each(input, item => CheckResult.Of(item, item.Payload.Long("BackupRetentionPeriod") is >= 7,
-            $"backup retention {item.Payload.Long("BackupRetentionPeriod")} days", $"backup retention {item.Payload.Long("BackupRetentionPeriod")?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unset"} is below 7 days"));
+        Instances.Each(input, item =>
+        {
+            var (source, where, error) = Instances.Owner(item);
+            if (error is not null)
+            {
+                return CheckResult.Error(item, error);
+            }
+
+            var days = source.Long("BackupRetentionPeriod");
+            return CheckResult.Of(item, days is >= 7, $"backup retention {days} days ({where})",
+                $"backup retention {days?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unset"} is below 7 days ({where})");
+        });
 }
 
 public sealed class DeletionProtectionCheck : ICheck
@@ -49,5 +82,11 @@ public sealed class DeletionProtectionCheck : ICheck
         "Deletion protection stops a database being dropped by mistake or by a single compromised call.", "Enable DeletionProtection.");
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        Instances.Each(input, item => CheckResult.Of(item, item.Payload.Bool("DeletionProtection") == true, "deletion protection enabled", "deletion protection disabled"));
+        Instances.Each(input, item =>
+        {
+            var (source, where, error) = Instances.Owner(item);
+            return error is not null
+                ? CheckResult.Error(item, error)
+                : CheckResult.Of(item, source.Bool("DeletionProtection") == true, $"deletion protection enabled ({where})", $"deletion protection disabled ({where})");
+        });
 }
