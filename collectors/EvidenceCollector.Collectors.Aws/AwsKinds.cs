@@ -13,6 +13,8 @@ public static class AwsKinds
     public const string IamAccountSummary = "aws.iam.account_summary";
     public const string IamPolicy = "aws.iam.policy";
     public const string IamUser = "aws.iam.user";
+    public const string IamGroup = "aws.iam.group";
+    public const string IamRole = "aws.iam.role";
     public const string CloudTrailTrail = "aws.cloudtrail.trail";
     public const string ConfigRecorders = "aws.config.recorders";
     public const string ConfigRule = "aws.config.rule";

@@ -681,12 +681,18 @@ public sealed class PipelineRunner
         private List<(Target Target, CollectionError Error)> RelevantErrors => _relevantErrors ??=
             accountErrors.Where(e => e.Error.Kinds.Contains("*") || e.Error.Kinds.Any(_kinds.Contains)).ToList();
 
+        /// <summary>The check's kinds whose listing failed somewhere in the account (errors not tied to one resource).</summary>
+        private IReadOnlySet<string> IncompleteKinds => _incomplete ??=
+            RelevantErrors.Where(e => e.Error.ResourceId is null).SelectMany(e => e.Error.Kinds.Contains("*") ? _kinds : e.Error.Kinds.Where(_kinds.Contains)).ToHashSet(StringComparer.Ordinal);
+
+        private HashSet<string>? _incomplete;
+
         /// <summary>The check's findings on <paramref name="items"/> (those of its kinds are handed to it).</summary>
         public IEnumerable<Finding> Judge(IReadOnlyList<EvidenceItem> items)
         {
             var meta = check.Metadata;
             var results = new List<CheckResult>();
-            var input = new CheckInput(provider, account, items.Where(i => _kinds.Contains(i.Kind)).ToList());
+            var input = new CheckInput(provider, account, items.Where(i => _kinds.Contains(i.Kind)).ToList(), IncompleteKinds);
             try
             {
                 results.AddRange(check.Evaluate(input));

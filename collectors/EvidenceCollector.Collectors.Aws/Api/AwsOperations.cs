@@ -34,6 +34,16 @@ public static class AwsOperations
     public static readonly AwsOperation IamListUsers = new("iam", "ListUsers", "iam:ListUsers");
     public static readonly AwsOperation IamListAttachedUserPolicies = new("iam", "ListAttachedUserPolicies", "iam:ListAttachedUserPolicies");
     public static readonly AwsOperation IamListUserPolicies = new("iam", "ListUserPolicies", "iam:ListUserPolicies");
+    public static readonly AwsOperation IamGetUserPolicy = new("iam", "GetUserPolicy", "iam:GetUserPolicy");
+    public static readonly AwsOperation IamListGroups = new("iam", "ListGroups", "iam:ListGroups");
+    public static readonly AwsOperation IamGetGroup = new("iam", "GetGroup", "iam:GetGroup");
+    public static readonly AwsOperation IamListAttachedGroupPolicies = new("iam", "ListAttachedGroupPolicies", "iam:ListAttachedGroupPolicies");
+    public static readonly AwsOperation IamListGroupPolicies = new("iam", "ListGroupPolicies", "iam:ListGroupPolicies");
+    public static readonly AwsOperation IamGetGroupPolicy = new("iam", "GetGroupPolicy", "iam:GetGroupPolicy");
+    public static readonly AwsOperation IamListRoles = new("iam", "ListRoles", "iam:ListRoles");
+    public static readonly AwsOperation IamListAttachedRolePolicies = new("iam", "ListAttachedRolePolicies", "iam:ListAttachedRolePolicies");
+    public static readonly AwsOperation IamListRolePolicies = new("iam", "ListRolePolicies", "iam:ListRolePolicies");
+    public static readonly AwsOperation IamGetRolePolicy = new("iam", "GetRolePolicy", "iam:GetRolePolicy");
 
     // CloudTrail
     public static readonly AwsOperation TrailDescribeTrails = new("cloudtrail", "DescribeTrails", "cloudtrail:DescribeTrails");

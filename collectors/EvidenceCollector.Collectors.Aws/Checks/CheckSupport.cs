@@ -72,15 +72,6 @@ internal static class CheckSupport
         _ => false,
     };
 
-    /// <summary>
-    /// True when a statement allows every action on every resource: Allow with Action "*" (or NotAction, which
-    /// allows everything but a few actions) on Resource "*" (or NotResource).
-    /// </summary>
-    public static bool AllowsAdmin(JsonElement statement) =>
-        statement.Str("Effect") == "Allow" &&
-        (Strings(statement.Prop("Action")).Contains("*") || statement.Prop("NotAction") is not null) &&
-        (Strings(statement.Prop("Resource")).Contains("*") || statement.Prop("NotResource") is not null);
-
     /// <summary>True when the principal is everyone (<c>"*"</c> or <c>{"AWS":"*"}</c>).</summary>
     public static bool IsEveryone(JsonElement? principal) => principal switch
     {

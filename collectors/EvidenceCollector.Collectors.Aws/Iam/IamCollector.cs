@@ -13,13 +13,14 @@ namespace EvidenceCollector.Collectors.Aws.Iam;
 /// <summary>
 /// IAM (global): the credential report (its CSV text, checked to parse and redacted cell by cell, with the answer time as <c>collectedAt</c>),
 /// the password policy, the account summary, customer-managed and attached AWS-managed policies with their
-/// default version's document, and users with their directly attached and inline policies.
+/// default version's document, users with their directly attached and inline policies (documents included),
+/// groups with their members and policies, and roles with their trust policy and policies.
 /// </summary>
 public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logger) : AwsCollectorBase(clients, logger)
 {
     public override CollectorDescriptor Descriptor { get; } = new(
         Provider.Aws, "aws.iam", "iam", true,
-        [AwsKinds.IamCredentialReport, AwsKinds.IamPasswordPolicy, AwsKinds.IamAccountSummary, AwsKinds.IamPolicy, AwsKinds.IamUser]);
+        [AwsKinds.IamCredentialReport, AwsKinds.IamPasswordPolicy, AwsKinds.IamAccountSummary, AwsKinds.IamPolicy, AwsKinds.IamUser, AwsKinds.IamGroup, AwsKinds.IamRole]);
 
     // A credential report is one record per account that can hold thousands of rows, and every account's
     // report is ready at the start of a run: they are fetched and turned into evidence one at a time, so
@@ -35,7 +36,9 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
             r => PasswordPolicyAsync(session, context, r, cancellationToken),
             r => AccountSummaryAsync(session, context, r, cancellationToken),
             r => PoliciesAsync(context, r, cancellationToken),
-            r => UsersAsync(context, r, cancellationToken)).ConfigureAwait(false);
+            r => UsersAsync(context, r, cancellationToken),
+            r => GroupsAsync(context, r, cancellationToken),
+            r => RolesAsync(context, r, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task CredentialReportAsync(AwsSession session, AwsCallContext context, CollectionResult result, CancellationToken cancellationToken)
@@ -256,22 +259,128 @@ public sealed class IamCollector(AwsClients clients, ILogger<IamCollector> logge
             }
 
             var payload = new JsonObject { ["User"] = user.DeepClone() };
-            var parameters = new Dictionary<string, string> { ["UserName"] = name };
             var at = users.AnsweredAt;
-            payload["AttachedPolicies"] = await SectionAsync(async () =>
-            {
-                var attached = await api.QueryListAsync(context, AwsOperations.IamListAttachedUserPolicies, parameters, "AttachedPolicies", token).ConfigureAwait(false);
-                at = attached.Last.AnsweredAt;
-                return new JsonObject { ["AttachedPolicies"] = new JsonArray(attached.Items.ToArray()) };
-            }).ConfigureAwait(false);
-            payload["InlinePolicies"] = await SectionAsync(async () =>
-            {
-                var inline = await api.QueryListAsync(context, AwsOperations.IamListUserPolicies, parameters, "PolicyNames", token).ConfigureAwait(false);
-                at = inline.Last.AnsweredAt;
-                return new JsonObject { ["PolicyNames"] = new JsonArray(inline.Items.ToArray()) };
-            }).ConfigureAwait(false);
-            part.Records.Add(Record(AwsKinds.IamUser, arn, Global, payload, "iam", users.Endpoint, users.RequestId, at, AwsOperations.IamListUsers, AwsOperations.IamListAttachedUserPolicies, AwsOperations.IamListUserPolicies));
+            void Answered(DateTimeOffset t) => at = t;
+            payload["AttachedPolicies"] = await AttachedPoliciesAsync(context, AwsOperations.IamListAttachedUserPolicies, "UserName", name, Answered, token).ConfigureAwait(false);
+            payload["InlinePolicies"] = await InlinePoliciesAsync(context, AwsOperations.IamListUserPolicies, AwsOperations.IamGetUserPolicy, "UserName", name, Answered, token).ConfigureAwait(false);
+            part.Records.Add(Record(AwsKinds.IamUser, arn, Global, payload, "iam", users.Endpoint, users.RequestId, at,
+                AwsOperations.IamListUsers, AwsOperations.IamListAttachedUserPolicies, AwsOperations.IamListUserPolicies, AwsOperations.IamGetUserPolicy));
         }, cancellationToken);
+
+    /// <summary>
+    /// A principal's inline policies: their names (List*Policies) and each document (Get*Policy, URL-decoded), as
+    /// <c>{"PolicyNames": [...], "Policies": [{"PolicyName", "PolicyDocument"}]}</c>. A document that cannot be read
+    /// leaves the whole section in error: an unread inline policy could be the one that grants everything.
+    /// </summary>
+    private async Task<JsonObject> InlinePoliciesAsync(AwsCallContext context, AwsOperation list, AwsOperation get, string ownerKey, string owner, Action<DateTimeOffset> answered, CancellationToken cancellationToken)
+    {
+        var api = Clients.Api;
+        return await SectionAsync(async () =>
+        {
+            var parameters = new Dictionary<string, string> { [ownerKey] = owner };
+            var names = await api.QueryListAsync(context, list, parameters, "PolicyNames", cancellationToken).ConfigureAwait(false);
+            answered(names.Last.AnsweredAt);
+            var policies = new JsonArray();
+            foreach (var name in names.Items.Select(n => n?.GetValue<string>()).Where(n => n is not null))
+            {
+                var document = await api.QueryAsync(context, get, new Dictionary<string, string> { [ownerKey] = owner, ["PolicyName"] = name! }, cancellationToken).ConfigureAwait(false);
+                answered(document.AnsweredAt);
+                policies.Add(new JsonObject { ["PolicyName"] = name, ["PolicyDocument"] = PolicyDocument(get, document.Body["PolicyDocument"]?.GetValue<string>(), document.RequestId) });
+            }
+
+            return new JsonObject { ["PolicyNames"] = new JsonArray(names.Items.ToArray()), ["Policies"] = policies };
+        }).ConfigureAwait(false);
+    }
+
+    private async Task<JsonObject> AttachedPoliciesAsync(AwsCallContext context, AwsOperation list, string ownerKey, string owner, Action<DateTimeOffset> answered, CancellationToken cancellationToken) =>
+        await SectionAsync(async () =>
+        {
+            var attached = await Clients.Api.QueryListAsync(context, list, new Dictionary<string, string> { [ownerKey] = owner }, "AttachedPolicies", cancellationToken).ConfigureAwait(false);
+            answered(attached.Last.AnsweredAt);
+            return new JsonObject { ["AttachedPolicies"] = new JsonArray(attached.Items.ToArray()) };
+        }).ConfigureAwait(false);
+
+    /// <summary>Groups with their members (GetGroup), attached and inline policies: one <c>aws.iam.group</c> record each.</summary>
+    private async Task GroupsAsync(AwsCallContext context, CollectionResult result, CancellationToken cancellationToken)
+    {
+        var api = Clients.Api;
+        try
+        {
+            await api.QueryPagesAsync(context, AwsOperations.IamListGroups, null, "Groups", (items, page) => ForEachAsync(items.OfType<JsonObject>(), result, async (group, part, token) =>
+            {
+                var name = group["GroupName"]?.GetValue<string>();
+                var arn = group["Arn"]?.GetValue<string>();
+                if (name is null || arn is null)
+                {
+                    part.Errors.Add(new CollectionError([AwsKinds.IamGroup], Global, null, AwsApiException.MalformedResponse, "ListGroups returned a group without a GroupName or Arn", AwsOperations.IamListGroups.Name));
+                    return;
+                }
+
+                var at = page.AnsweredAt;
+                void Answered(DateTimeOffset t) => at = t;
+                var payload = new JsonObject { ["Group"] = group.DeepClone() };
+                payload["Members"] = await SectionAsync(async () =>
+                {
+                    var members = await api.QueryListAsync(context, AwsOperations.IamGetGroup, new Dictionary<string, string> { ["GroupName"] = name }, "Users", token).ConfigureAwait(false);
+                    Answered(members.Last.AnsweredAt);
+                    return new JsonObject { ["Users"] = new JsonArray(members.Items.ToArray()) };
+                }).ConfigureAwait(false);
+                payload["AttachedPolicies"] = await AttachedPoliciesAsync(context, AwsOperations.IamListAttachedGroupPolicies, "GroupName", name, Answered, token).ConfigureAwait(false);
+                payload["InlinePolicies"] = await InlinePoliciesAsync(context, AwsOperations.IamListGroupPolicies, AwsOperations.IamGetGroupPolicy, "GroupName", name, Answered, token).ConfigureAwait(false);
+                part.Records.Add(Record(AwsKinds.IamGroup, arn, Global, payload, "iam", page.Endpoint, page.RequestId, at,
+                    AwsOperations.IamListGroups, AwsOperations.IamGetGroup, AwsOperations.IamListAttachedGroupPolicies, AwsOperations.IamListGroupPolicies, AwsOperations.IamGetGroupPolicy));
+            }, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsApiException e)
+        {
+            result.Errors.Add(Error(e, Global, null, AwsKinds.IamGroup));
+        }
+    }
+
+    /// <summary>Roles with their trust policy (URL-decoded), attached and inline policies: one <c>aws.iam.role</c> record each.</summary>
+    private async Task RolesAsync(AwsCallContext context, CollectionResult result, CancellationToken cancellationToken)
+    {
+        var api = Clients.Api;
+        try
+        {
+            await api.QueryPagesAsync(context, AwsOperations.IamListRoles, null, "Roles", (items, page) => ForEachAsync(items.OfType<JsonObject>(), result, async (role, part, token) =>
+            {
+                var name = role["RoleName"]?.GetValue<string>();
+                var arn = role["Arn"]?.GetValue<string>();
+                if (name is null || arn is null)
+                {
+                    part.Errors.Add(new CollectionError([AwsKinds.IamRole], Global, null, AwsApiException.MalformedResponse, "ListRoles returned a role without a RoleName or Arn", AwsOperations.IamListRoles.Name));
+                    return;
+                }
+
+                var copy = (JsonObject)role.DeepClone();
+                if (role["AssumeRolePolicyDocument"]?.GetValue<string>() is { } trust)
+                {
+                    try
+                    {
+                        copy["AssumeRolePolicyDocument"] = PolicyDocument(AwsOperations.IamListRoles, trust, page.RequestId);
+                    }
+                    catch (AwsApiException e)
+                    {
+                        copy["AssumeRolePolicyDocument"] = AwsJson.SectionError(e);
+                    }
+                }
+
+                var at = page.AnsweredAt;
+                void Answered(DateTimeOffset t) => at = t;
+                var payload = new JsonObject { ["Role"] = copy };
+                payload["AttachedPolicies"] = await AttachedPoliciesAsync(context, AwsOperations.IamListAttachedRolePolicies, "RoleName", name, Answered, token).ConfigureAwait(false);
+                payload["InlinePolicies"] = await InlinePoliciesAsync(context, AwsOperations.IamListRolePolicies, AwsOperations.IamGetRolePolicy, "RoleName", name, Answered, token).ConfigureAwait(false);
+                part.Records.Add(Record(AwsKinds.IamRole, arn, Global, payload, "iam", page.Endpoint, page.RequestId, at,
+                    AwsOperations.IamListRoles, AwsOperations.IamListAttachedRolePolicies, AwsOperations.IamListRolePolicies, AwsOperations.IamGetRolePolicy));
+            }, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsApiException e)
+        {
+            result.Errors.Add(Error(e, Global, null, AwsKinds.IamRole));
+        }
+    }
+
 }
 
 /// <summary>

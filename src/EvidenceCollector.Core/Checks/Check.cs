@@ -39,15 +39,28 @@ public sealed record EvidenceItem(
     string Hash,
     JsonElement Payload);
 
-/// <summary>The evidence of one account (all regions) of the kinds a check declared.</summary>
+/// <summary>
+/// The evidence of one account (all regions) of the kinds a check declared, and which of those kinds could
+/// not be collected whole (<see cref="IncompleteKinds"/>): a check that joins kinds (users with their groups,
+/// buckets with the account's block) must not conclude from a part that is missing.
+/// </summary>
 public sealed class CheckInput
 {
-    public CheckInput(Provider provider, string account, IReadOnlyList<EvidenceItem> items)
+    private static readonly IReadOnlySet<string> None = new HashSet<string>();
+
+    public CheckInput(Provider provider, string account, IReadOnlyList<EvidenceItem> items, IReadOnlySet<string>? incompleteKinds = null)
     {
         Provider = provider;
         Account = account;
         Items = items;
+        IncompleteKinds = incompleteKinds ?? None;
     }
+
+    /// <summary>
+    /// Kinds of which a listing failed in this account (a collection error not tied to one resource): the items
+    /// present may not be all there are. The runner also reports those errors as <c>error</c> findings.
+    /// </summary>
+    public IReadOnlySet<string> IncompleteKinds { get; }
 
     public Provider Provider { get; }
 

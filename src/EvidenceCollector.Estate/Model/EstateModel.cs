@@ -33,6 +33,25 @@ public sealed class EstateRole
     public required string Name { get; init; }
     /// <summary>When set, AssumeRole must present this ExternalId.</summary>
     public string? ExternalId { get; init; }
+    public string Path { get; init; } = "/";
+    public DateTimeOffset CreateDate { get; init; } = new(2021, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>The trust policy; null: trust the account's root (as the demo's cross-account roles do).</summary>
+    public JsonElement? AssumeRolePolicyDocument { get; init; }
+    /// <summary>ARNs of attached managed policies.</summary>
+    public List<string> AttachedPolicies { get; init; } = [];
+    /// <summary>Inline policies: name → policy document.</summary>
+    public Dictionary<string, JsonElement> InlinePolicies { get; init; } = [];
+}
+
+public sealed class EstateGroup
+{
+    public required string Name { get; init; }
+    public string Path { get; init; } = "/";
+    public DateTimeOffset CreateDate { get; init; } = new(2021, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>Names of the member users.</summary>
+    public List<string> Members { get; init; } = [];
+    public List<string> AttachedPolicies { get; init; } = [];
+    public Dictionary<string, JsonElement> InlinePolicies { get; init; } = [];
 }
 
 public sealed class EstateIam
@@ -41,6 +60,7 @@ public sealed class EstateIam
     /// <summary>Null: the account has no password policy (GetAccountPasswordPolicy answers NoSuchEntity).</summary>
     public EstatePasswordPolicy? PasswordPolicy { get; init; }
     public List<EstateUser> Users { get; init; } = [];
+    public List<EstateGroup> Groups { get; init; } = [];
     /// <summary>Customer managed policies. AWS managed policies are built in (see <c>AwsManagedPolicies</c>).</summary>
     public List<EstatePolicy> Policies { get; init; } = [];
     /// <summary>Virtual MFA devices created but assigned to nobody.</summary>

@@ -39,6 +39,15 @@ internal sealed class IamService(EstateState state) : EstateService
         "ListAttachedUserPolicies" => ListAttachedUserPolicies(r),
         "ListUserPolicies" => ListUserPolicies(r),
         "GetUserPolicy" => GetUserPolicy(r),
+        "ListGroups" => ListGroups(r),
+        "GetGroup" => GetGroup(r),
+        "ListAttachedGroupPolicies" => Attached(r, FindGroup(r).AttachedPolicies),
+        "ListGroupPolicies" => InlineNames(r, FindGroup(r).InlinePolicies),
+        "GetGroupPolicy" => InlineDocument(r, "GroupName", FindGroup(r).Name, FindGroup(r).InlinePolicies, "group"),
+        "ListRoles" => ListRoles(r),
+        "ListAttachedRolePolicies" => Attached(r, FindRole(r).AttachedPolicies),
+        "ListRolePolicies" => InlineNames(r, FindRole(r).InlinePolicies),
+        "GetRolePolicy" => InlineDocument(r, "RoleName", FindRole(r).Name, FindRole(r).InlinePolicies, "role"),
         "ListVirtualMFADevices" => ListVirtualMfaDevices(r),
         "ListMFADevices" => ListMfaDevices(r),
         _ => throw UnknownOperation(r.Operation),
@@ -130,7 +139,7 @@ internal sealed class IamService(EstateState state) : EstateService
         var inUse = iam.Users.Sum(u => u.MfaDevices.Count) + (iam.Root.Mfa is null ? 0 : 1);
         var summary = new (string, int)[]
         {
-            ("Users", iam.Users.Count), ("UsersQuota", 5000), ("Groups", 0), ("GroupsQuota", 300),
+            ("Users", iam.Users.Count), ("UsersQuota", 5000), ("Groups", iam.Groups.Count), ("GroupsQuota", 300),
             ("ServerCertificates", 0), ("ServerCertificatesQuota", 20), ("UserPolicySizeQuota", 2048), ("GroupPolicySizeQuota", 5120),
             ("GroupsPerUserQuota", 10), ("SigningCertificatesPerUserQuota", 2), ("AccessKeysPerUserQuota", 2),
             ("MFADevices", virtualDevices), ("MFADevicesInUse", inUse),
@@ -153,7 +162,9 @@ internal sealed class IamService(EstateState state) : EstateService
         AwsManagedPolicies.All.Select(p => new PolicyView(p.Name, p.Arn, p.Path, p.Description, p.Created, p.Document, true))
             .Concat(account.Iam.Policies.Select(p => new PolicyView(p.Name, $"arn:aws:iam::{account.Id}:policy{p.Path}{p.Name}", p.Path, p.Description, p.CreateDate, p.Document, false)));
 
-    private static int Attachments(EstateAccount account, string arn) => account.Iam.Users.Count(u => u.AttachedPolicies.Contains(arn));
+    private static int Attachments(EstateAccount account, string arn) =>
+        account.Iam.Users.Count(u => u.AttachedPolicies.Contains(arn)) + account.Iam.Groups.Count(g => g.AttachedPolicies.Contains(arn))
+        + account.Roles.Count(x => x.AttachedPolicies.Contains(arn));
 
     private XElement PolicyElement(EstateAccount account, PolicyView p) => E(Ns, "member",
         E(Ns, "PolicyName", p.Name),
@@ -275,6 +286,104 @@ internal sealed class IamService(EstateState state) : EstateService
         }
         return Query(r, Ns, E(Ns, "UserName", user.Name), E(Ns, "PolicyName", name),
             E(Ns, "PolicyDocument", Uri.EscapeDataString(document.GetRawText())));
+    }
+
+    private static string GroupArn(EstateAccount account, EstateGroup g) => $"arn:aws:iam::{account.Id}:group{g.Path}{g.Name}";
+
+    private static XElement GroupElement(XName name, EstateAccount account, EstateGroup g) => new(name,
+        E(Ns, "Path", g.Path),
+        E(Ns, "GroupName", g.Name),
+        E(Ns, "GroupId", "AGPA" + StsService.Stable(account.Id + g.Name, 17)),
+        E(Ns, "Arn", GroupArn(account, g)),
+        E(Ns, "CreateDate", Iso(g.CreateDate)));
+
+    private AwsResponse ListGroups(AwsRequest r)
+    {
+        var prefix = r.Param("PathPrefix") ?? "/";
+        var all = r.Account.Iam.Groups.Where(g => g.Path.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        var (page, next) = Page(r, all, r.Param("Marker"), r.IntParam("MaxItems"));
+        return Query(r, Ns,
+            E(Ns, "Groups", page.Select(g => GroupElement(Ns + "member", r.Account, g))),
+            E(Ns, "IsTruncated", Bool(next is not null)),
+            Opt(Ns, "Marker", next));
+    }
+
+    private EstateGroup FindGroup(AwsRequest r)
+    {
+        var name = r.Param("GroupName") ?? throw new AwsError("ValidationError", "1 validation error detected: Value null at 'groupName' failed to satisfy constraint: Member must not be null");
+        return r.Account.Iam.Groups.Find(g => string.Equals(g.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new AwsError("NoSuchEntity", $"The group with name {name} cannot be found.", 404);
+    }
+
+    /// <summary>GetGroup: the group and its members, paged by Marker / MaxItems like every IAM list.</summary>
+    private AwsResponse GetGroup(AwsRequest r)
+    {
+        var group = FindGroup(r);
+        var members = r.Account.Iam.Users.Where(u => group.Members.Contains(u.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+        var (page, next) = Page(r, members, r.Param("Marker"), r.IntParam("MaxItems"));
+        return Query(r, Ns,
+            GroupElement(Ns + "Group", r.Account, group),
+            E(Ns, "Users", page.Select(u => UserElement(Ns + "member", r.Account, u))),
+            E(Ns, "IsTruncated", Bool(next is not null)),
+            Opt(Ns, "Marker", next));
+    }
+
+    private EstateRole FindRole(AwsRequest r)
+    {
+        var name = r.Param("RoleName") ?? throw new AwsError("ValidationError", "1 validation error detected: Value null at 'roleName' failed to satisfy constraint: Member must not be null");
+        return r.Account.Roles.Find(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new AwsError("NoSuchEntity", $"The role with name {name} cannot be found.", 404);
+    }
+
+    private static string TrustRoot(string account) =>
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::" + account + ":root\"},\"Action\":\"sts:AssumeRole\"}]}";
+
+    private AwsResponse ListRoles(AwsRequest r)
+    {
+        var prefix = r.Param("PathPrefix") ?? "/";
+        var all = r.Account.Roles.Where(x => x.Path.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        var (page, next) = Page(r, all, r.Param("Marker"), r.IntParam("MaxItems"));
+        return Query(r, Ns,
+            E(Ns, "Roles", page.Select(x => E(Ns, "member",
+                E(Ns, "Path", x.Path),
+                E(Ns, "RoleName", x.Name),
+                E(Ns, "RoleId", "AROA" + StsService.Stable(r.Account.Id + x.Name, 17)),
+                E(Ns, "Arn", $"arn:aws:iam::{r.Account.Id}:role{x.Path}{x.Name}"),
+                E(Ns, "CreateDate", Iso(x.CreateDate)),
+                E(Ns, "AssumeRolePolicyDocument", Uri.EscapeDataString(x.AssumeRolePolicyDocument?.GetRawText() ?? TrustRoot(r.Account.Id))),
+                E(Ns, "MaxSessionDuration", "3600")))),
+            E(Ns, "IsTruncated", Bool(next is not null)),
+            Opt(Ns, "Marker", next));
+    }
+
+    private AwsResponse Attached(AwsRequest r, List<string> attached)
+    {
+        var policies = Policies(r.Account).ToDictionary(p => p.Arn, StringComparer.Ordinal);
+        var all = attached.Select(arn => (Arn: arn, Name: policies.TryGetValue(arn, out var p) ? p.Name : arn[(arn.LastIndexOf('/') + 1)..])).ToList();
+        var (page, next) = Page(r, all, r.Param("Marker"), r.IntParam("MaxItems"));
+        return Query(r, Ns,
+            E(Ns, "AttachedPolicies", page.Select(p => E(Ns, "member", E(Ns, "PolicyName", p.Name), E(Ns, "PolicyArn", p.Arn)))),
+            E(Ns, "IsTruncated", Bool(next is not null)),
+            Opt(Ns, "Marker", next));
+    }
+
+    private AwsResponse InlineNames(AwsRequest r, Dictionary<string, JsonElement> inline)
+    {
+        var (page, next) = Page(r, inline.Keys.Order(StringComparer.Ordinal).ToList(), r.Param("Marker"), r.IntParam("MaxItems"));
+        return Query(r, Ns,
+            E(Ns, "PolicyNames", page.Select(n => E(Ns, "member", n))),
+            E(Ns, "IsTruncated", Bool(next is not null)),
+            Opt(Ns, "Marker", next));
+    }
+
+    private AwsResponse InlineDocument(AwsRequest r, string ownerKey, string owner, Dictionary<string, JsonElement> inline, string what)
+    {
+        var name = r.Param("PolicyName") ?? "";
+        if (!inline.TryGetValue(name, out var document))
+        {
+            throw new AwsError("NoSuchEntity", $"The {what} policy with name {name} cannot be found.", 404);
+        }
+        return Query(r, Ns, E(Ns, ownerKey, owner), E(Ns, "PolicyName", name), E(Ns, "PolicyDocument", Uri.EscapeDataString(document.GetRawText())));
     }
 
     private static string RootMfaSerial(EstateAccount account) => account.Iam.Root.Mfa == "virtual"

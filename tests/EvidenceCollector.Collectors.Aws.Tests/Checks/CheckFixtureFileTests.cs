@@ -8,7 +8,8 @@ namespace EvidenceCollector.Collectors.Aws.Tests.Checks;
 
 /// <summary>
 /// Every case under <c>testdata/&lt;check-id&gt;/&lt;case&gt;.json</c>:
-/// <c>{"evidence": [{"kind", "payload", "resourceId"?, "region"?}], "expect": [{"resourceId", "status"}]}</c>.
+/// <c>{"evidence": [{"kind", "payload", "resourceId"?, "region"?}], "incompleteKinds"?: [...], "expect": [{"resourceId", "status"}]}</c>
+/// (<c>incompleteKinds</c>: kinds whose listing failed, as the runner reports them to the check).
 /// The check named by the folder judges the evidence; the findings must be exactly the expected ones (resource
 /// id and status, in any order). Adding a case is adding a file.
 /// </summary>
@@ -47,7 +48,8 @@ public sealed class CheckFixtureFileTests
             .Select(x => (Resource: x!["resourceId"]!.GetValue<string>(), Status: WireText.Parse<FindingStatus>(x["status"]!.GetValue<string>())))
             .OrderBy(x => x.Resource, StringComparer.Ordinal).ThenBy(x => x.Status).ToList();
 
-        var actual = check!.Evaluate(Evidence.Input(items)).Select(r => (Resource: r.ResourceId, r.Status))
+        var incomplete = doc["incompleteKinds"]?.AsArray().Select(k => k!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+        var actual = check!.Evaluate(new CheckInput(Provider.Aws, Evidence.Account, items, incomplete)).Select(r => (Resource: r.ResourceId, r.Status))
             .OrderBy(x => x.Resource, StringComparer.Ordinal).ThenBy(x => x.Status).ToList();
 
         Assert.Equal(expected, actual);

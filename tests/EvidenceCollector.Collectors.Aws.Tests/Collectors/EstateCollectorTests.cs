@@ -103,6 +103,50 @@ public sealed class EstateCollectorTests
     }
 
     [Fact]
+    public async Task RunAsync_DemoOrganization_ReviewFixesHoldOnRealAnswers()
+    {
+        await using var server = await EstateServer.StartAsync(EstateDefinition.Demo());
+        server.Switches.PageSize = 1;
+        var harness = AwsHarness.ForUrl(server.BaseUrl, Demo, Organization());
+
+        var run = await harness.RunAsync();
+
+        Assert.Empty(run.Errors);
+        var management = run.For(Management).ToList();
+        Assert.Equal(2, management.Count(r => r.Kind == AwsKinds.IamGroup));
+        Assert.Equal(4, management.Count(r => r.Kind == AwsKinds.IamRole));
+        var operators = management.Single(r => r.Kind == AwsKinds.IamGroup && r.ResourceId.EndsWith(":group/Operators", StringComparison.Ordinal));
+        Assert.Equal("old-contractor", operators.Payload["Members"]!["Users"]![0]!["UserName"]!.GetValue<string>());
+        Assert.Equal("Allow", operators.Payload["InlinePolicies"]!["Policies"]![0]!["PolicyDocument"]!["Statement"]![0]!["Effect"]!.GetValue<string>());
+        var findings = Evaluate(Management, management);
+        FindingStatus Status(string check, string end) => findings.Single(f => f.Check == check && f.Result.ResourceId.EndsWith(end, StringComparison.Ordinal)).Result.Status;
+        Assert.Equal(FindingStatus.Fail, Status("aws.iam.user_no_administrator_access", ":user/old-contractor")); // through the group's NotAction policy
+        Assert.Equal(FindingStatus.Fail, Status("aws.iam.user_no_administrator_access", ":user/alice.admin"));
+        Assert.Equal(FindingStatus.Pass, Status("aws.iam.user_no_administrator_access", ":user/bob.readonly"));
+        Assert.Equal(FindingStatus.Fail, Status("aws.iam.role_no_administrator_access", ":role/BreakGlassAdmin"));
+        Assert.Equal(FindingStatus.Pass, Status("aws.iam.role_no_administrator_access", ":role/PlatformPowerUser"));
+        Assert.Equal(FindingStatus.NotApplicable, Status("aws.iam.role_no_administrator_access", ":role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"));
+        Assert.Equal(FindingStatus.Pass, Status("aws.cloudtrail.cloudwatch_logs_delivery", ":trail/acme-org-trail"));
+
+        // Config rule results carry their evaluation status and the recorder's: current ones are evidence, on ARNs.
+        var rule = management.First(r => r.Kind == AwsKinds.ConfigRule);
+        Assert.NotNull(rule.Payload["EvaluationStatus"]!["LastSuccessfulEvaluationTime"]);
+        Assert.NotNull(rule.Payload["RecorderStatus"]!["ConfigurationRecordersStatus"]);
+        Assert.Equal(FindingStatus.Fail, findings.Single(f => f.Result.CheckId == "aws.config.rule.S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED" && f.Result.ResourceId == "arn:aws:s3:::acme-public-website").Result.Status);
+
+        var prod = Evaluate(Prod, run.For(Prod).ToList());
+        var stale = prod.Single(f => f.Result.CheckId == "aws.config.rule.ROOT_ACCOUNT_MFA_ENABLED");
+        Assert.Equal(FindingStatus.Error, stale.Result.Status);
+        Assert.Contains("stale", stale.Result.Message, StringComparison.Ordinal);
+        Assert.Equal($"arn:aws:iam::{Prod}:root", stale.Result.ResourceId);
+        var orders = run.For(Prod).Single(r => r.Kind == AwsKinds.RdsDbInstance && r.ResourceId.EndsWith(":db:prod-orders", StringComparison.Ordinal));
+        Assert.Equal("prod-orders-cluster", orders.Payload["DBCluster"]!["DBClusterIdentifier"]!.GetValue<string>());
+        Assert.Equal(FindingStatus.Pass, prod.Single(f => f.Check == "aws.rds.instance_backup_retention_7_days" && f.Result.ResourceId.EndsWith(":db:prod-orders", StringComparison.Ordinal)).Result.Status);
+        Assert.Equal(FindingStatus.Pass, prod.Single(f => f.Check == "aws.rds.instance_deletion_protection" && f.Result.ResourceId.EndsWith(":db:prod-orders", StringComparison.Ordinal)).Result.Status);
+        Assert.Equal(FindingStatus.Fail, prod.Single(f => f.Check == "aws.iam.role_no_administrator_access" && f.Result.ResourceId.EndsWith(":role/OrganizationAccountAccessRole", StringComparison.Ordinal)).Result.Status);
+    }
+
+    [Fact]
     public async Task CollectAsync_HeavyThrottling_RetriesUntilComplete()
     {
         await using var server = await EstateServer.StartAsync(EstateDefinition.Demo());

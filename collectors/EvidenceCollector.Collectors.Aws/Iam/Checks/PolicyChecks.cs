@@ -4,7 +4,7 @@ using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Collectors.Aws.Iam.Checks;
 
-/// <summary>A managed policy (of one scope) whose default version allows <c>*</c> on <c>*</c>.</summary>
+/// <summary>A managed policy (of one scope) whose default version is administrator access (<see cref="Privilege"/>).</summary>
 public abstract class PolicyNoAdminCheck : ICheck
 {
     public abstract CheckMetadata Metadata { get; }
@@ -29,8 +29,8 @@ public abstract class PolicyNoAdminCheck : ICheck
                 return CheckResult.Error(item, "the policy document has no readable Statement");
             }
 
-            var admin = CheckSupport.Statements(document).Any(CheckSupport.AllowsAdmin);
-            return CheckResult.Of(item, !admin, "the policy does not allow * on *", "the policy allows every action on every resource");
+            var admin = Privilege.DocumentAllowsAdmin(document);
+            return CheckResult.Of(item, !admin, "the policy is not administrator access", "the policy allows every action on every resource (or everything but a few actions, IAM included)");
         });
 }
 
@@ -77,23 +77,101 @@ public sealed class UserNoDirectPoliciesCheck : ICheck
         });
 }
 
+/// <summary>
+/// No IAM user holds administrator access: through a managed policy attached to it, an inline policy, or a group
+/// it belongs to (the group's attached and inline policies). A part that could not be read (a section in
+/// error, a group or policy listing that failed, an attached policy not collected) makes a user with no
+/// administrator access found an <c>error</c>, never a pass.
+/// </summary>
 public sealed class UserNoAdministratorAccessCheck : ICheck
 {
-    public const string AdministratorAccess = "arn:aws:iam::aws:policy/AdministratorAccess";
-
     public CheckMetadata Metadata { get; } = new(
         Provider.Aws,
-        "aws.iam.user_no_administrator_access", "No IAM user has AdministratorAccess attached", Severity.Critical, "AwsIamUser",
+        "aws.iam.user_no_administrator_access", "No IAM user holds administrator access (directly, inline or through a group)", Severity.Critical, "AwsIamUser",
         "Standing full administrative rights on a long-lived user identity is the privileged access the standard asks to restrict.",
-        "Detach AdministratorAccess from users; use roles assumed on demand for administration.",
-        [AwsKinds.IamUser], ItemByItem: true);
+        "Remove administrator policies from users and their groups; use roles assumed on demand for administration.",
+        [AwsKinds.IamUser, AwsKinds.IamGroup, AwsKinds.IamPolicy]);
 
-    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.IamUser, ["AttachedPolicies"], item =>
+    public IEnumerable<CheckResult> Evaluate(CheckInput input)
+    {
+        var policies = Privilege.PoliciesByArn(input);
+        var policiesIncomplete = input.IncompleteKinds.Contains(AwsKinds.IamPolicy);
+        var groups = input.OfKind(AwsKinds.IamGroup).ToList();
+        var groupsIncomplete = input.IncompleteKinds.Contains(AwsKinds.IamGroup);
+        var unreadableMembers = groups.Where(g => g.Payload.SectionError("Members") is not null).ToList();
+
+        // Each group judged once, whatever the number of its members.
+        var groupVerdicts = groups.Where(g => g.Payload.SectionError("Members") is null).ToDictionary(
+            g => g,
+            g => Privilege.Judge(g, $"group {g.Payload.Path("Group")?.Str("GroupName") ?? g.ResourceId}", policies, policiesIncomplete));
+
+        return CheckSupport.Each(input, AwsKinds.IamUser, [], user =>
         {
-            // Any partition (aws, aws-us-gov, aws-cn): arn:<partition>:iam::aws:policy/AdministratorAccess.
-            var admin = item.Payload.Path("AttachedPolicies").GetValueOrDefault().Array("AttachedPolicies")
-                .Any(p => p.Str("PolicyArn") is { } arn && arn.StartsWith("arn:", StringComparison.Ordinal) && arn.EndsWith(":iam::aws:policy/AdministratorAccess", StringComparison.Ordinal));
-            return CheckResult.Of(item, !admin, "AdministratorAccess not attached", "AdministratorAccess is attached to the user");
+            var arn = user.ResourceId;
+            var name = user.Payload.Path("User")?.Str("UserName");
+            var (admin, unknown, used) = Privilege.Judge(user, "the user", policies, policiesIncomplete);
+            if (admin is null)
+            {
+                foreach (var (group, verdict) in groupVerdicts)
+                {
+                    var members = group.Payload.Path("Members").GetValueOrDefault().Array("Users");
+                    if (!members.Any(m => m.Str("Arn") == arn || (name is not null && m.Str("UserName") == name)))
+                    {
+                        continue;
+                    }
+
+                    used.AddRange(verdict.Used);
+                    if (verdict.Admin is not null)
+                    {
+                        admin = $"{verdict.Admin} (the user is a member)";
+                        break;
+                    }
+
+                    unknown ??= verdict.Unknown;
+                }
+            }
+
+            if (admin is null && unknown is null && (groupsIncomplete || unreadableMembers.Count > 0))
+            {
+                used.AddRange(unreadableMembers);
+                unknown = groupsIncomplete ? "the account's groups could not be listed, so group memberships are unknown" : "the members of some groups could not be read";
+            }
+
+            var status = admin is not null ? FindingStatus.Fail : unknown is not null ? FindingStatus.Error : FindingStatus.Pass;
+            return CheckSupport.Result(arn, user.Region, status, admin ?? unknown ?? "no administrator access directly, inline or through a group", used);
         });
+    }
+}
+
+/// <summary>
+/// No IAM role holds administrator access through its attached or inline policies, service-linked roles
+/// (path <c>/aws-service-role/</c>, managed by AWS services) excepted. A standing administrator role is
+/// privileged access to review: break-glass roles belong here too, as evidence that they exist.
+/// </summary>
+public sealed class RoleNoAdministratorAccessCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = new(
+        Provider.Aws,
+        "aws.iam.role_no_administrator_access", "No IAM role holds administrator access", Severity.High, "AwsIamRole",
+        "A role with administrator access is standing privileged access for everyone its trust policy admits; it should be rare, scoped and reviewed.",
+        "Scope the role's policies to what its job needs; keep administrator access to a reviewed break-glass role with MFA in its trust policy.",
+        [AwsKinds.IamRole, AwsKinds.IamPolicy]);
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input)
+    {
+        var policies = Privilege.PoliciesByArn(input);
+        var policiesIncomplete = input.IncompleteKinds.Contains(AwsKinds.IamPolicy);
+        return CheckSupport.Each(input, AwsKinds.IamRole, [], role =>
+        {
+            var path = role.Payload.Path("Role")?.Str("Path") ?? "/";
+            if (path.StartsWith("/aws-service-role/", StringComparison.Ordinal))
+            {
+                return CheckResult.NotApplicable(role, "service-linked role: its permissions are set by the AWS service");
+            }
+
+            var (admin, unknown, used) = Privilege.Judge(role, "the role", policies, policiesIncomplete);
+            var status = admin is not null ? FindingStatus.Fail : unknown is not null ? FindingStatus.Error : FindingStatus.Pass;
+            return CheckSupport.Result(role.ResourceId, role.Region, status, admin ?? unknown ?? "no administrator access attached or inline", used);
+        });
+    }
 }
