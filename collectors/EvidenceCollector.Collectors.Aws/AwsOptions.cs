@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EvidenceCollector.Collectors.Common;
 using Microsoft.Extensions.Options;
 
 namespace EvidenceCollector.Collectors.Aws;
@@ -20,7 +21,7 @@ public sealed class AwsOptions
     /// <summary>Region used for account-wide bootstrap calls (STS, DescribeRegions).</summary>
     public string HomeRegion { get; set; } = "us-east-1";
 
-    public AwsRetryOptions Retry { get; set; } = new();
+    public RetryOptions Retry { get; set; } = new();
 
     /// <summary>AWS API calls in flight at once across every collector and account (one shared limiter).</summary>
     public int MaxConcurrentCalls { get; set; } = 32;
@@ -83,22 +84,6 @@ public sealed class AwsOrganizationOptions
     public string? ExternalId { get; set; }
 }
 
-public sealed class AwsRetryOptions
-{
-    /// <summary>Attempts per call, the first one included.</summary>
-    public int MaxAttempts { get; set; } = 10;
-
-    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(250);
-
-    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(20);
-
-    /// <summary>Time cap of one call including all its retries.</summary>
-    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(3);
-
-    /// <summary>Time cap of one HTTP attempt.</summary>
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
-}
-
 /// <summary>Validates <see cref="AwsOptions"/> with messages that name the configuration key.</summary>
 public sealed partial class AwsOptionsValidator : IValidateOptions<AwsOptions>
 {
@@ -157,25 +142,7 @@ public sealed partial class AwsOptionsValidator : IValidateOptions<AwsOptions>
             problems.Add($"Aws:HomeRegion: not an AWS region name ('{options.HomeRegion}')");
         }
 
-        if (options.Retry.MaxAttempts < 1)
-        {
-            problems.Add("Aws:Retry:MaxAttempts: must be at least 1");
-        }
-
-        if (options.Retry.BaseDelay < TimeSpan.Zero || options.Retry.MaxDelay < options.Retry.BaseDelay)
-        {
-            problems.Add("Aws:Retry:MaxDelay: must be at least Aws:Retry:BaseDelay, both non-negative");
-        }
-
-        if (options.Retry.TotalTimeout <= TimeSpan.Zero)
-        {
-            problems.Add("Aws:Retry:TotalTimeout: must be positive");
-        }
-
-        if (options.Retry.AttemptTimeout <= TimeSpan.Zero)
-        {
-            problems.Add("Aws:Retry:AttemptTimeout: must be positive");
-        }
+        problems.AddRange(options.Retry.Problems("Aws:Retry"));
 
         if (options.Config.MaxEvaluationAge <= TimeSpan.Zero)
         {

@@ -10,6 +10,7 @@ using EvidenceCollector.Collectors.Aws.Kms;
 using EvidenceCollector.Collectors.Aws.Logs;
 using EvidenceCollector.Collectors.Aws.Rds;
 using EvidenceCollector.Collectors.Aws.S3;
+using EvidenceCollector.Collectors.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,6 +21,9 @@ namespace EvidenceCollector.Collectors.Aws;
 
 public static class AwsServiceCollectionExtensions
 {
+    /// <summary>The key of AWS's instances of the shared collector parts (call limiter, rate governor).</summary>
+    public const string ServiceKey = "aws";
+
     /// <summary>
     /// Registers the AWS collectors, checks and target planner, with <see cref="AwsOptions"/> bound from the
     /// <c>Aws</c> section and validated on start. <paramref name="demoOverride"/> (or an <see cref="AwsOverride"/>
@@ -41,15 +45,19 @@ public static class AwsServiceCollectionExtensions
 
         // The demo's override may also be registered by the composition root after this call.
         services.AddSingleton(sp => new AwsEndpoints(sp.GetService<AwsOverride>()));
-        services.AddSingleton(sp => new AwsCallLimiter(sp.GetRequiredService<IOptions<AwsOptions>>().Value.MaxConcurrentCalls));
-        services.AddSingleton(sp => new AwsRateGovernor(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<AwsOptions>>().Value.AdaptiveRateLimiting, sp.GetRequiredService<ILogger<AwsRateGovernor>>()));
+        // The shared collector parts are provider-neutral types: AWS's instances are keyed "aws" (each provider has its own).
+        services.AddKeyedSingleton(ServiceKey, (sp, _) => new CallLimiter(sp.GetRequiredService<IOptions<AwsOptions>>().Value.MaxConcurrentCalls));
+        services.AddKeyedSingleton(ServiceKey, (sp, _) => new AdaptiveRateGovernor(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<AwsOptions>>().Value.AdaptiveRateLimiting, sp.GetRequiredService<ILogger<AdaptiveRateGovernor>>()));
+
+        // One send path for every AWS request: the SDK clients and the signed client share its limiter, lanes and pool.
+        services.AddSingleton(sp => new LimitedHttpClientFactory(
+            sp.GetRequiredKeyedService<CallLimiter>(ServiceKey), sp.GetRequiredKeyedService<AdaptiveRateGovernor>(ServiceKey), sp.GetRequiredService<IOptions<AwsOptions>>().Value.Retry.AttemptTimeout));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<AwsOptions>>().Value;
-            var http = new HttpClient { Timeout = options.Retry.AttemptTimeout };
-            return new AwsApiClient(http, sp.GetRequiredService<AwsEndpoints>(), AwsRetry.CreatePipeline(options.Retry, sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AwsCallLimiter>(), sp.GetRequiredService<AwsRateGovernor>());
+            return new AwsApiClient(sp.GetRequiredService<LimitedHttpClientFactory>().Client, sp.GetRequiredService<AwsEndpoints>(), AwsRetry.CreatePipeline(options.Retry, sp.GetRequiredService<TimeProvider>()), sp.GetRequiredService<TimeProvider>());
         });
-        services.AddSingleton(sp => new AwsClients(sp.GetRequiredService<AwsApiClient>(), sp.GetRequiredService<AwsEndpoints>(), sp.GetRequiredService<IOptions<AwsOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AwsCallLimiter>(), sp.GetRequiredService<AwsRateGovernor>()));
+        services.AddSingleton(sp => new AwsClients(sp.GetRequiredService<AwsApiClient>(), sp.GetRequiredService<LimitedHttpClientFactory>(), sp.GetRequiredService<AwsEndpoints>(), sp.GetRequiredService<IOptions<AwsOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ICollector, IamCollector>();
         services.AddSingleton<ICollector, CloudTrailCollector>();
         services.AddSingleton<ICollector, ConfigCollector>();

@@ -13,6 +13,7 @@ using EvidenceCollector.Mapping;
 using EvidenceCollector.Model;
 using EvidenceCollector.Providers;
 using EvidenceCollector.Redaction;
+using EvidenceCollector.Pipeline.Stages;
 using EvidenceCollector.Store;
 
 namespace EvidenceCollector.Pipeline;
@@ -24,7 +25,7 @@ public sealed record RunRequest(RunTrigger Trigger, string RequestedBy, RunScope
 public sealed record RunEnvironment(string ToolVersion, string ConfigHash);
 
 /// <summary>
-/// How a run ended. Findings themselves are in the store (read them with <see cref="EvidenceStore.Findings"/>):
+/// How a run ended. Findings themselves are in the store (read them with <see cref="IEvidenceReadModel.Findings"/>):
 /// a run over a large estate streams them there instead of holding them.
 /// </summary>
 public sealed record RunOutcome(
@@ -62,6 +63,7 @@ public sealed class PipelineRunner
     private readonly TimeProvider _time;
     private readonly ILogger<PipelineRunner> _logger;
     private readonly ProviderRegistry _providers;
+    private readonly CheckEvaluationContext _evaluationContext;
 
     public PipelineRunner(
         ProviderRegistry providers,
@@ -87,12 +89,15 @@ public sealed class PipelineRunner
         _environment = environment;
         _time = time;
         _logger = logger;
+        _evaluationContext = new CheckEvaluationContext(providers, _collectors.Select(c => c.Descriptor).ToList(), mapping, logger);
     }
 
     public IReadOnlyList<ICheck> Checks => _checks;
 
+
+
     /// <summary>Runs the pipeline into <paramref name="store"/>. Throws <see cref="RunRefusedException"/> when a run of overlapping scope is in progress.</summary>
-    public async Task<RunOutcome> RunAsync(EvidenceStore store, RunRequest request, IRunProgress? progress, CancellationToken cancellationToken)
+    public async Task<RunOutcome> RunAsync(IEvidenceWriter store, RunRequest request, IRunProgress? progress, CancellationToken cancellationToken)
     {
         progress ??= NullRunProgress.Instance;
         using var trimming = _options.NativeHeapTrimInterval > TimeSpan.Zero ? NativeHeap.TrimEvery(_options.NativeHeapTrimInterval, _time) : null;
@@ -124,7 +129,7 @@ public sealed class PipelineRunner
         }
     }
 
-    private async Task<RunOutcome> RunCoreAsync(EvidenceStore store, RunWriter writer, RunRequest request, IRunProgress progress, CancellationToken cancellationToken)
+    private async Task<RunOutcome> RunCoreAsync(IEvidenceWriter store, IRunWriter writer, RunRequest request, IRunProgress progress, CancellationToken cancellationToken)
     {
         var scope = request.Scope;
         var errors = new ConcurrentBag<(Target Target, CollectionError Error)>();
@@ -223,7 +228,7 @@ public sealed class PipelineRunner
         }
 
         using var global = new SemaphoreSlim(_options.MaxConcurrency);
-        await using var storage = new StorageWriter(this, writer, _options.StorageWriters);
+        await using var storage = new EvidenceWriter(item => Store(writer, item), _options.StorageWriters);
         List<CheckGroup> Fed(ICollector collector, Target target) =>
             groups.Where(g => g.Provider == target.Provider && g.Kinds.Overlaps(collector.Descriptor.Kinds)).ToList();
         var remaining = new ConcurrentDictionary<(string Account, CheckGroup Group), int>();
@@ -247,10 +252,7 @@ public sealed class PipelineRunner
             await foreach (var (account, group) in ready.Reader.ReadAllAsync(stopEvaluation.Token).ConfigureAwait(false))
             {
                 // The collectors feeding the group are done; their last records may still be on the storage threads.
-                while (!storage.Idle(group.Provider, account, group.Kinds))
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(5), stopEvaluation.Token).ConfigureAwait(false);
-                }
+                await storage.WhenStoredAsync(group.Provider, account, group.Kinds, stopEvaluation.Token).ConfigureAwait(false);
 
                 if (Volatile.Read(ref collecting) == 1 && storage.StoredBytes(group.Provider, account, group.Kinds) > OverlapEvaluationBytes)
                 {
@@ -385,7 +387,7 @@ public sealed class PipelineRunner
     }
 
     private async Task CollectOneAsync(
-        StorageWriter storage,
+        EvidenceWriter storage,
         ICollector collector,
         PlannedTarget target,
         ResiliencePipeline pipeline,
@@ -467,26 +469,13 @@ public sealed class PipelineRunner
     private static CollectionError UndeclaredKind(CollectorDescriptor d, Target target, string what) =>
         new(d.Kinds, target.Region, null, "UndeclaredKind", $"collector {d.Name} reported {what}, which it does not declare (a collector bug): its evidence is incomplete", null);
 
-    private void Store(RunWriter writer, PendingEvidence item)
+    private void Store(IRunWriter writer, PendingEvidence item)
     {
         var (target, record) = (item.Target, item.Record);
         var p = record.Provenance;
         writer.AddEvidence(item.Canonical, h => new Envelope(
             writer.RunId, target.Provider, target.Account, target.Region, record.Region, record.Kind, record.ResourceId, h,
             p.Service, p.Operations, p.Endpoint, p.RequestId, p.AnsweredAt, _environment.ToolVersion));
-    }
-
-    /// <summary>
-    /// A record on its way to storage: already redacted and canonical (done by the collector's own task when it
-    /// hands the record over), so the queue holds compact bytes, never the parsed answers.
-    /// </summary>
-    private sealed record PendingEvidence(Target Target, EvidenceRecord Record, byte[] Canonical)
-    {
-        public static PendingEvidence Of(Target target, EvidenceRecord record) =>
-            new(target, record with { Payload = Placeholder }, Redactor.CanonicalRedacted(record.Payload));
-
-        // The payload is dropped once canonical: only the bytes travel on.
-        private static readonly JsonValue Placeholder = JsonValue.Create(0);
     }
 
     private List<ICheck> ChecksInScope(RunScope scope)
@@ -514,8 +503,8 @@ public sealed class PipelineRunner
     /// the account; the others see all of the account's payloads of their kinds at once.
     /// </summary>
     private void EvaluateGroup(
-        EvidenceStore store,
-        RunWriter writer,
+        IEvidenceWriter store,
+        IRunWriter writer,
         CheckGroup group,
         List<PlannedTarget> planned,
         List<(Target Target, CollectionError Error)> errors,
@@ -526,7 +515,7 @@ public sealed class PipelineRunner
         var provider = group.Provider;
         var accountErrors = errors.Where(e => e.Target.Provider == provider && e.Target.Account == account).ToList();
         var stored = writer.Evidence(account, group.Kinds);
-        var evaluations = group.Checks.Select(check => new CheckEvaluation(this, writer.RunId, check, provider, account, accountErrors, planned, covered)).ToList();
+        var evaluations = group.Checks.Select(check => new CheckEvaluation(_evaluationContext, writer.RunId, check, provider, account, accountErrors, planned, covered)).ToList();
 
         // Handed on in batches, in the order they are produced: a large account's group (thousands of
         // resources × its checks) never holds all its findings at once.
@@ -596,7 +585,7 @@ public sealed class PipelineRunner
     }
 
     /// <summary>Payloads read back from the store and parsed, for as long as they are judged.</summary>
-    private sealed class LoadedEvidence(EvidenceStore store, string account) : IDisposable
+    private sealed class LoadedEvidence(IEvidenceWriter store, string account) : IDisposable
     {
         private readonly List<JsonDocument> _documents = [];
 
@@ -607,7 +596,7 @@ public sealed class PipelineRunner
 
         public void Load(StoredEvidence stored)
         {
-            var bytes = store.Objects.Read(stored.Hash);
+            var bytes = store.ReadEvidence(stored.Hash);
             var document = JsonDocument.Parse(bytes);
             JsonElement payload;
             if (bytes.Length >= LargePayloadBytes)
@@ -656,143 +645,6 @@ public sealed class PipelineRunner
         public List<ICheck> Checks { get; } = checks;
     }
 
-    /// <summary>
-    /// One check over one account, fed its evidence in one batch or several (<see cref="Judge"/>), then
-    /// <see cref="Complete"/>d: what the runner adds around the check's own results (collection errors,
-    /// not_applicable for empty regions and skipped targets) depends on everything the check said, so it comes last.
-    /// </summary>
-    private sealed class CheckEvaluation(
-        PipelineRunner runner,
-        string runId,
-        ICheck check,
-        Provider provider,
-        string account,
-        List<(Target Target, CollectionError Error)> accountErrors,
-        List<PlannedTarget> planned,
-        ConcurrentDictionary<(Provider, string Account, string Region, string Kind), bool> covered)
-    {
-        private readonly HashSet<string> _kinds = check.Metadata.EvidenceKinds.ToHashSet(StringComparer.Ordinal);
-        private readonly HashSet<string> _regionsWithResults = new(StringComparer.Ordinal);
-        private List<(Target Target, CollectionError Error)>? _relevantErrors;
-        private int _results;
-
-        public bool ItemByItem => check.Metadata.ItemByItem;
-
-        private List<(Target Target, CollectionError Error)> RelevantErrors => _relevantErrors ??=
-            accountErrors.Where(e => e.Error.Kinds.Contains("*") || e.Error.Kinds.Any(_kinds.Contains)).ToList();
-
-        /// <summary>The check's kinds whose listing failed somewhere in the account (errors not tied to one resource).</summary>
-        private IReadOnlySet<string> IncompleteKinds => _incomplete ??=
-            RelevantErrors.Where(e => e.Error.ResourceId is null).SelectMany(e => e.Error.Kinds.Contains("*") ? _kinds : e.Error.Kinds.Where(_kinds.Contains)).ToHashSet(StringComparer.Ordinal);
-
-        private HashSet<string>? _incomplete;
-
-        /// <summary>The check's findings on <paramref name="items"/> (those of its kinds are handed to it).</summary>
-        public IEnumerable<Finding> Judge(IReadOnlyList<EvidenceItem> items)
-        {
-            var meta = check.Metadata;
-            var results = new List<CheckResult>();
-            var input = new CheckInput(provider, account, items.Where(i => _kinds.Contains(i.Kind)).ToList(), IncompleteKinds);
-            try
-            {
-                results.AddRange(check.Evaluate(input));
-            }
-            catch (Exception e)
-            {
-                Log.CheckFailed(runner._logger, e, meta.Id, account);
-                results.Add(new CheckResult(runner._providers.TargetResourceId(provider, account, Target.Global), Target.Global, FindingStatus.Error, $"the check could not evaluate the evidence: {e.GetType().Name}: {e.Message}", input.Items.Select(i => i.Hash).Distinct().ToList()));
-            }
-
-            // A fail the check drew from absence (it cites no evidence) cannot stand when evidence of its kinds
-            // failed to arrive: "no multi-region trail" after DescribeTrails was denied is unknown, not a fail.
-            if (RelevantErrors.Count > 0)
-            {
-                for (var i = 0; i < results.Count; i++)
-                {
-                    if (results[i].Status == FindingStatus.Fail && results[i].EvidenceHashes.Count == 0)
-                    {
-                        results[i] = results[i] with
-                        {
-                            Status = FindingStatus.Error,
-                            Message = $"{results[i].Message}, but some evidence this check reads could not be collected ({RelevantErrors[0].Error.Code}), so this is not a conclusion",
-                        };
-                    }
-                }
-            }
-
-            return results.Select(Finding).ToList();
-        }
-
-        /// <summary>Error findings for the evidence that could not be collected, then not_applicable where nothing was found.</summary>
-        public IEnumerable<Finding> Complete()
-        {
-            var meta = check.Metadata;
-            var results = new List<CheckResult>();
-            foreach (var (target, error) in RelevantErrors)
-            {
-                var message = $"evidence could not be collected: {error.Code}: {error.Message}" + (error.Operation is null ? string.Empty : $" ({error.Operation})");
-                results.Add(new CheckResult(error.ResourceId ?? runner._providers.TargetResourceId(provider, account, error.Region), error.Region, FindingStatus.Error, message, []));
-                Seen(error.Region);
-            }
-
-            // Absence is visible: a covered region where the check found nothing of its kind is not_applicable.
-            var accountLevel = _regionsWithResults.Contains(Target.Global);
-            var regions = planned.Where(t => t.Target.Provider == provider && t.Target.Account == account && t.Outcome == TargetOutcome.Evaluated).Select(t => t.Target.Region).Distinct();
-            foreach (var region in regions.Order(StringComparer.Ordinal))
-            {
-                if (!_kinds.Any(k => covered.ContainsKey((provider, account, region, k))))
-                {
-                    continue;
-                }
-
-                var any = region == Target.Global ? _results > 0 : accountLevel || _regionsWithResults.Contains(region);
-                if (!any)
-                {
-                    results.Add(new CheckResult(runner._providers.TargetResourceId(provider, account, region), region, FindingStatus.NotApplicable, $"no resources: nothing of kind {string.Join(", ", meta.EvidenceKinds)} in {region}", []));
-                }
-            }
-
-            // Targets the planner skipped (e.g. a region not enabled) are not_applicable with the planner's reason.
-            foreach (var skipped in planned.Where(t => t.Target.Provider == provider && t.Target.Account == account && t.Outcome == TargetOutcome.Skipped && !t.Target.IsGlobal))
-            {
-                if (runner._collectors.Any(c => !c.Descriptor.Global && c.Descriptor.Kinds.Any(_kinds.Contains)))
-                {
-                    results.Add(new CheckResult(runner._providers.TargetResourceId(provider, account, skipped.Target.Region), skipped.Target.Region, FindingStatus.NotApplicable, skipped.Detail ?? "region skipped", []));
-                }
-            }
-
-            return results.Select(Finding).ToList();
-        }
-
-        private void Seen(string region)
-        {
-            _results++;
-            _regionsWithResults.Add(region);
-        }
-
-        private Finding Finding(CheckResult r)
-        {
-            var meta = check.Metadata;
-            Seen(r.Region);
-            return new Finding
-            {
-                RunId = runId,
-                CheckId = r.CheckId ?? meta.Id,
-                Title = r.Title ?? meta.Title,
-                Provider = provider,
-                Account = account,
-                Region = r.Region,
-                ResourceId = r.ResourceId,
-                Status = r.Status,
-                Severity = meta.Severity,
-                Message = r.Message,
-                Evidence = r.EvidenceHashes.Distinct().Order(StringComparer.Ordinal).ToList(),
-                Controls = runner._mapping.ControlsFor(meta, r.MappingKey).Order(StringComparer.Ordinal).ToList(),
-                MappingKey = r.MappingKey,
-            };
-        }
-    }
-
     /// <summary>A check group whose evidence (canonical bytes, one account) exceeds this is evaluated after collection.</summary>
     private const long OverlapEvaluationBytes = 8L * 1024 * 1024;
 
@@ -811,134 +663,4 @@ public sealed class PipelineRunner
 
     /// <summary>Payloads from this size on are judged from a copy of their parsed form (see <see cref="EvaluateGroup"/>).</summary>
     private const int LargePayloadBytes = 64 * 1024;
-
-    /// <summary>
-    /// Redacts, canonicalises and durably stores records on dedicated threads, so collectors hand records
-    /// over and go back to the network: the fsyncs never block the thread pool the API calls run on. The
-    /// queue is bounded, so a slow disk slows collection instead of filling memory.
-    /// </summary>
-    private sealed class StorageWriter : IAsyncDisposable
-    {
-        // Unbounded, so handing a record over never blocks a thread; collectors await WaitForRoomAsync before
-        // producing more, which keeps the queue near Capacity (memory stays bounded without blocking threads).
-        private const int Capacity = 512;
-
-        // Records differ in size by three orders of magnitude (a bucket's settings vs. a Config rule with every
-        // evaluation, or a credential report), so the queue is also bounded by the bytes it holds: what waits
-        // here is live data, which the GC's budget roughly doubles in a collector's footprint.
-        private const long ByteCapacity = 4L * 1024 * 1024;
-
-        private long _queuedBytes;
-
-        // Records per account and kind queued or being stored: a check group is evaluated once its counts are back to zero.
-        private readonly ConcurrentDictionary<(Provider, string, string), StrongBox<int>> _unstored = new();
-        private readonly ConcurrentDictionary<(Provider, string, string), StrongBox<long>> _storedBytes = new();
-
-        private readonly System.Threading.Channels.Channel<PendingEvidence> _queue =
-            System.Threading.Channels.Channel.CreateUnbounded<PendingEvidence>(new System.Threading.Channels.UnboundedChannelOptions { SingleWriter = false });
-
-        private readonly Task[] _workers;
-
-        public StorageWriter(PipelineRunner runner, RunWriter writer, int workers)
-        {
-            _workers = Enumerable.Range(0, Math.Max(1, workers)).Select(_ => Task.Factory.StartNew(
-                () =>
-                {
-                    var reader = _queue.Reader;
-                    try
-                    {
-                        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-                        {
-                            while (reader.TryRead(out var item))
-                            {
-                                runner.Store(writer, item);
-                                Stored(item);
-                            }
-                        }
-                    }
-                    catch (Exception e)
-                    {
-                        // A store that cannot write (disk full, I/O error) stops the run: collectors waiting
-                        // to hand over records get this error instead of waiting forever.
-                        _queue.Writer.TryComplete(e);
-                        throw;
-                    }
-                },
-                CancellationToken.None,
-                TaskCreationOptions.LongRunning,
-                TaskScheduler.Default)).ToArray();
-        }
-
-        public ValueTask WriteAsync(Target target, EvidenceRecord record, CancellationToken cancellationToken)
-        {
-            var item = PendingEvidence.Of(target, record);
-            Queued(item);
-            return _queue.Writer.WriteAsync(item, cancellationToken);
-        }
-
-        /// <summary>
-        /// For collectors' streaming sink: redacts and canonicalises on the caller's task (a payload that cannot
-        /// be canonical fails its collector, not the run), then queues the bytes without blocking (backpressure
-        /// is <see cref="WaitForRoomAsync"/>).
-        /// </summary>
-        public void Write(Target target, EvidenceRecord record)
-        {
-            var item = PendingEvidence.Of(target, record);
-            Queued(item);
-            if (!_queue.Writer.TryWrite(item))
-            {
-                // Only a completed (failed) queue refuses a write: surface the storage failure.
-                _queue.Writer.WriteAsync(item).AsTask().GetAwaiter().GetResult();
-            }
-        }
-
-        /// <summary>
-        /// Waits, without holding a thread, while more than <see cref="Capacity"/> records or
-        /// <see cref="ByteCapacity"/> bytes wait to be stored.
-        /// </summary>
-        public async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
-        {
-            while ((_queue.Reader.Count > Capacity || Interlocked.Read(ref _queuedBytes) > ByteCapacity) && !_queue.Reader.Completion.IsCompleted)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(2), cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        /// <summary>True when no record of these kinds of the account waits to be stored or is being stored.</summary>
-        public bool Idle(Provider provider, string account, IEnumerable<string> kinds) =>
-            kinds.All(kind => !_unstored.TryGetValue((provider, account, kind), out var count) || Volatile.Read(ref count.Value) == 0);
-
-        private void Queued(PendingEvidence item)
-        {
-            Interlocked.Add(ref _queuedBytes, item.Canonical.Length);
-            Interlocked.Increment(ref _unstored.GetOrAdd((item.Target.Provider, item.Target.Account, item.Record.Kind), _ => new StrongBox<int>()).Value);
-        }
-
-        private void Stored(PendingEvidence item)
-        {
-            var key = (item.Target.Provider, item.Target.Account, item.Record.Kind);
-            Interlocked.Add(ref _queuedBytes, -item.Canonical.Length);
-            Interlocked.Add(ref _storedBytes.GetOrAdd(key, _ => new StrongBox<long>()).Value, item.Canonical.Length);
-            Interlocked.Decrement(ref _unstored[key].Value);
-        }
-
-        /// <summary>The bytes of the account's records of these kinds stored so far.</summary>
-        public long StoredBytes(Provider provider, string account, IEnumerable<string> kinds) =>
-            kinds.Sum(kind => _storedBytes.TryGetValue((provider, account, kind), out var bytes) ? Interlocked.Read(ref bytes.Value) : 0);
-
-        /// <summary>No more records: waits until every queued one is stored (and rethrows a storage failure).</summary>
-        public async Task CompleteAsync()
-        {
-            _queue.Writer.TryComplete();
-            await Task.WhenAll(_workers).ConfigureAwait(false);
-        }
-
-        /// <summary>Stops the workers; a failure is reported by <see cref="CompleteAsync"/> on the normal path.</summary>
-        public async ValueTask DisposeAsync()
-        {
-            _queue.Writer.TryComplete();
-            await Task.WhenAll(_workers.Select(w => w.ContinueWith(static _ => { }, TaskScheduler.Default))).ConfigureAwait(false);
-        }
-    }
-
 }

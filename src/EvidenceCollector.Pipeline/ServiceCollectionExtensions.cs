@@ -43,8 +43,13 @@ public static class ServiceCollectionExtensions
     }
 
     /// <summary>The Quartz scheduler with a persistent job store in the store's SQLite index, heartbeat and graceful shutdown.</summary>
-    public static IServiceCollection AddEvidenceScheduler(this IServiceCollection services, IConfiguration configuration, string connectionString)
+    /// <summary>The scheduler's job store: <c>Scheduler:ConnectionString</c> (a SQLite connection string), default the store's own index file.</summary>
+    public const string SchedulerConnectionKey = "Scheduler:ConnectionString";
+
+    /// <param name="defaultConnectionString">The job store when <c>Scheduler:ConnectionString</c> is not set (the evidence store's SQLite file).</param>
+    public static IServiceCollection AddEvidenceScheduler(this IServiceCollection services, IConfiguration configuration, string defaultConnectionString)
     {
+        var connectionString = string.IsNullOrWhiteSpace(configuration[SchedulerConnectionKey]) ? defaultConnectionString : configuration[SchedulerConnectionKey]!;
         services.AddOptions<SchedulesOptions>().Configure(o => configuration.GetSection(SchedulesOptions.Section).Bind(o.Entries)).Validate(ValidateObject).ValidateOnStart();
         services.AddOptions<HostingOptions>().Bind(configuration.GetSection(HostingOptions.Section)).Validate(ValidateObject).ValidateOnStart();
         services.TryAddSingleton<IRunObserver, NullRunObserver>();

@@ -10,7 +10,7 @@ namespace EvidenceCollector.Store;
 /// envelopes, findings, control status, manifests, key chain, heartbeat, payload locations, Quartz tables)
 /// and content-addressed payloads in packs under <c>objects/packs/</c>. Readers only ever see sealed runs.
 /// </summary>
-public sealed partial class EvidenceStore : IDisposable, IObjectIndex
+public sealed partial class EvidenceStore : IDisposable, IObjectIndex, IEvidenceWriter, IEvidenceReadModel
 {
     public const string IndexFile = "index.db";
     public const string MarkerFile = "store.json";
@@ -239,6 +239,15 @@ public sealed partial class EvidenceStore : IDisposable, IObjectIndex
     /// Starts a run: refuses (exit 3) when a live run of overlapping scope holds its lock; records the
     /// run as <c>running</c>, invisible to readers until sealed.
     /// </summary>
+    public string Location => Path;
+
+    IRunWriter IEvidenceWriter.BeginRun(RunStart start) => BeginRun(start);
+
+    public byte[] ReadEvidence(string hash) => Objects.Read(hash);
+
+    /// <summary>This store as a source of sealed runs for <see cref="Verifier"/>.</summary>
+    public ISealedRunSource SealedRunSource() => new SqliteSealedRunSource(this);
+
     public RunWriter BeginRun(RunStart start)
     {
         EnsureWritable();
@@ -302,7 +311,7 @@ public sealed partial class EvidenceStore : IDisposable, IObjectIndex
     public IReadOnlyList<RunInfo> SealedRuns() =>
         Query("SELECT id, seq, status, trigger, requested_by, scope, started_at, ended_at, reason, manifest_hash FROM runs WHERE status='sealed' ORDER BY seq", ReadRun);
 
-    public IReadOnlyList<Finding> Findings(string runId, string? controlId = null, FindingStatus? status = null)
+    public IReadOnlyList<Finding> Findings(string runId, string? controlId = null, FindingStatus? status = null, int offset = 0, int? limit = null)
     {
         var sql = "SELECT f.run_id, f.check_id, f.title, f.provider, f.account, f.region, f.resource_id, f.status, f.severity, f.message, f.evidence, f.controls, f.mapping_key FROM findings f JOIN runs r ON r.id = f.run_id AND r.status='sealed' WHERE f.run_id=$run";
         if (status is not null)
@@ -310,9 +319,33 @@ public sealed partial class EvidenceStore : IDisposable, IObjectIndex
             sql += " AND f.status=$status";
         }
 
-        var findings = Query(sql + " ORDER BY f.check_id, f.account, f.region, f.resource_id", ReadFinding, ("$run", runId), ("$status", status?.ToWire()));
-        return controlId is null ? findings : findings.Where(f => f.Controls.Contains(controlId, StringComparer.Ordinal)).ToList();
+        if (controlId is not null)
+        {
+            // Controls are a canonical JSON array of strings: an exact element match.
+            sql += " AND EXISTS (SELECT 1 FROM json_each(f.controls) WHERE json_each.value=$control)";
+        }
+
+        sql += " ORDER BY f.check_id, f.account, f.region, f.resource_id, f.rowid LIMIT $limit OFFSET $offset";
+        return Query(sql, ReadFinding, ("$run", runId), ("$status", status?.ToWire()), ("$control", controlId), ("$limit", limit ?? -1), ("$offset", Math.Max(0, offset)));
     }
+
+    public StoredPayload? Evidence(string hash)
+    {
+        if (!Objects.TryRead(hash, out var bytes, out _))
+        {
+            return null;
+        }
+
+        var envelopes = Query(
+            "SELECT e.json FROM envelopes e JOIN runs r ON r.id = e.run_id AND r.status='sealed' WHERE e.evidence_hash=$hash ORDER BY r.seq, e.rowid",
+            r => Envelope.Parse(r.GetString(0)), ("$hash", hash));
+        return new StoredPayload(hash, bytes, envelopes);
+    }
+
+    public IReadOnlyList<ChainKey> KeyChain() =>
+        Query("SELECT seq, key_id, public_key, effective_from, record, signature FROM keys ORDER BY seq", r => new ChainKey(
+            r.GetInt64(0), r.GetString(1), Convert.FromBase64String(r.GetString(2)), r.GetInt64(3),
+            r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : Convert.FromBase64String(r.GetString(5))));
 
     /// <summary>Per-rule findings of a sealed run whose rule maps to no control (reported, not rejected).</summary>
     public IReadOnlyList<string> UnmappedRules(string runId) =>

@@ -42,6 +42,17 @@ public sealed record Envelope(
         ["answeredAt"] = AnsweredAt.ToWire(),
         ["toolVersion"] = ToolVersion,
     };
+
+    /// <summary>An envelope from its canonical JSON (<see cref="ToJson"/>).</summary>
+    public static Envelope Parse(string json)
+    {
+        var o = JsonNode.Parse(json)!.AsObject();
+        string S(string key) => o[key]?.GetValue<string>() ?? throw new FormatException($"envelope: no '{key}'");
+        return new Envelope(
+            S("runId"), WireText.Parse<Provider>(S("provider")), S("account"), S("targetRegion"), S("region"), S("kind"), S("resourceId"), S("evidenceHash"),
+            S("service"), o["operations"]!.AsArray().Select(n => n!.GetValue<string>()).ToList(), o["endpoint"]?.GetValue<string>(), o["requestId"]?.GetValue<string>(),
+            WireText.ParseTime(S("answeredAt")), S("toolVersion"));
+    }
 }
 
 /// <summary>The canonical forms that are hashed: one function each, used by sealing and by verify alike.</summary>

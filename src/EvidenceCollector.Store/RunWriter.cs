@@ -18,7 +18,7 @@ public sealed record SealResult(string RunId, long Sequence, string ManifestHash
 /// one transaction by <see cref="Seal"/>. A crash at any point leaves a <c>running</c> row that the next
 /// writer marks <c>aborted</c>.
 /// </summary>
-public sealed class RunWriter : IDisposable
+public sealed class RunWriter : IRunWriter
 {
     private const int EnvelopeBatch = 2000;
     private readonly EvidenceStore _store;

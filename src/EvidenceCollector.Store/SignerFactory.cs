@@ -39,11 +39,13 @@ public static class SignerFactory
 /// <summary>Where the pipeline gets its signer for a store: the local key today, a cloud KMS / Key Vault later.</summary>
 public interface ISignerSource
 {
-    (ISigner Signer, ISigner? Previous) Resolve(EvidenceStore store);
+    (ISigner Signer, ISigner? Previous) Resolve(IEvidenceWriter store);
 }
 
 /// <summary>The local PEM key (configured or generated in the data folder).</summary>
 public sealed class LocalKeySignerSource(SigningOptions options) : ISignerSource
 {
-    public (ISigner Signer, ISigner? Previous) Resolve(EvidenceStore store) => SignerFactory.Resolve(store, options);
+    /// <summary>The local key lives in the embedded store's data folder (or where <c>Signing:KeyPath</c> says).</summary>
+    public (ISigner Signer, ISigner? Previous) Resolve(IEvidenceWriter store) =>
+        SignerFactory.Resolve(store as EvidenceStore ?? throw new NotSupportedException($"the local key signer keeps its key in an embedded store's folder; {store.Location} is not one"), options);
 }

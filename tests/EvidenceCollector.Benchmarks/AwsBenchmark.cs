@@ -81,7 +81,7 @@ internal static class AwsBenchmark
 
             using var services = Services(endpoint, concurrency);
             using var store = EvidenceStore.OpenOrCreate(Temp());
-            var limiter = services.GetRequiredService<EvidenceCollector.Collectors.Aws.Api.AwsCallLimiter>();
+            var limiter = services.GetRequiredKeyedService<EvidenceCollector.Collectors.Common.CallLimiter>(AwsServiceCollectionExtensions.ServiceKey);
             var phases = new PhaseClock();
             var watch = Stopwatch.StartNew();
             phases.Start();
@@ -117,7 +117,7 @@ internal static class AwsBenchmark
         await using var server = await EstateServer.StartAsync(estate, new EstateSwitches { Latency = TimeSpan.FromMilliseconds(Latency) }, 0, CancellationToken.None);
         using var services = Services(server.BaseUrl, concurrency);
         var clients = services.GetRequiredService<EvidenceCollector.Collectors.Aws.Api.AwsClients>();
-        var limiter = services.GetRequiredService<EvidenceCollector.Collectors.Aws.Api.AwsCallLimiter>();
+        var limiter = services.GetRequiredKeyedService<EvidenceCollector.Collectors.Common.CallLimiter>(AwsServiceCollectionExtensions.ServiceKey);
         var credentials = new BasicAWSCredentials(DemoCredentials.AccessKeyId, DemoCredentials.SecretAccessKey);
         using var sts = clients.Sts(credentials, "us-east-1");
         async Task Run(int n) => await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (_, ct) =>
@@ -269,7 +269,7 @@ internal static class AwsBenchmark
         using var store = EvidenceStore.OpenOrCreate(data);
         var watch = Stopwatch.StartNew();
         phases?.Start();
-        var limiter = services.GetRequiredService<EvidenceCollector.Collectors.Aws.Api.AwsCallLimiter>();
+        var limiter = services.GetRequiredKeyedService<EvidenceCollector.Collectors.Common.CallLimiter>(AwsServiceCollectionExtensions.ServiceKey);
         var exceptions = 0L;
         EventHandler<System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs> count = (_, _) => Interlocked.Increment(ref exceptions);
         AppDomain.CurrentDomain.FirstChanceException += count;
@@ -283,7 +283,7 @@ internal static class AwsBenchmark
         AppDomain.CurrentDomain.FirstChanceException -= count;
         if (phases is not null)
         {
-            Console.WriteLine($"  adaptive rate limiting: {services.GetRequiredService<EvidenceCollector.Collectors.Aws.Api.AwsRateGovernor>().Cuts} cuts");
+            Console.WriteLine($"  adaptive rate limiting: {services.GetRequiredKeyedService<EvidenceCollector.Collectors.Common.AdaptiveRateGovernor>(AwsServiceCollectionExtensions.ServiceKey).Cuts} cuts");
             Console.WriteLine($"  process: {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:F1} s CPU (collector and in-process estate); GCs gen0/1/2 {GC.CollectionCount(0) - gc0}/{GC.CollectionCount(1) - gc1}/{GC.CollectionCount(2) - gc2}, paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2} s; {exceptions} first-chance exceptions");
             var api = phases.Until("evaluating");
             Console.WriteLine($"  per call: {limiter.Held.TotalMilliseconds / limiter.Entered:F1} ms holding a slot (client, first byte out to last byte in), {server.Stats.AnsweredTime.TotalMilliseconds / server.Stats.Answered:F1} ms from arrival to answer written (estate; nominal {server.Switches.Latency.TotalMilliseconds:F0} ms); slots busy {limiter.Held / (api * concurrency):P0} of plan + collect + store");
@@ -340,7 +340,7 @@ internal static class AwsBenchmark
 
         private InFlightSampler(bool print) => _print = print;
 
-        public static InFlightSampler Start(EvidenceCollector.Collectors.Aws.Api.AwsCallLimiter limiter, bool print = true)
+        public static InFlightSampler Start(EvidenceCollector.Collectors.Common.CallLimiter limiter, bool print = true)
         {
             var sampler = new InFlightSampler(print);
             sampler._loop = Task.Run(async () =>

@@ -86,7 +86,7 @@ public sealed class RegistrationTests
         using var provider = Build(settings);
         var clients = provider.GetRequiredService<EvidenceCollector.Collectors.Aws.Api.AwsClients>();
 
-        Assert.Equal(int.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), clients.ResourceSlots.CurrentCount);
+        Assert.Equal(int.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), clients.ResourceSlots.Available);
     }
 
     [Fact]

@@ -38,9 +38,9 @@ internal sealed class Announcer : IRunProgress
 /// <summary>A signer that blocks inside the seal transaction: the test kills the process there.</summary>
 internal sealed class HangingSignerSource : ISignerSource
 {
-    public (ISigner Signer, ISigner? Previous) Resolve(EvidenceStore store)
+    public (ISigner Signer, ISigner? Previous) Resolve(IEvidenceWriter store)
     {
-        var (signer, previous) = SignerFactory.Resolve(store, new SigningOptions());
+        var (signer, previous) = SignerFactory.Resolve((EvidenceStore)store, new SigningOptions());
         return (new HangingSigner(signer), previous);
     }
 

@@ -13,7 +13,14 @@ using Polly;
 namespace EvidenceCollector.Collectors.Aws.Api;
 
 /// <summary>What one signed call answered: the result as JSON, the request id, where and when.</summary>
-public sealed record AwsAnswer(JsonObject Body, string? RequestId, Uri Endpoint, DateTimeOffset AnsweredAt);
+public sealed record AwsAnswer(JsonObject Body, string? RequestId, Uri Endpoint, DateTimeOffset AnsweredAt)
+{
+    /// <summary>
+    /// The error code of an expected "not configured" answer (e.g. <c>NoSuchBucketPolicy</c>) when the caller named
+    /// it as such: the answer is a value, not an exception; <see cref="Body"/> is then empty.
+    /// </summary>
+    public string? NotConfigured { get; init; }
+}
 
 /// <summary>All items of a paginated list, with the last page's answer (for provenance).</summary>
 public sealed record AwsListAnswer(IReadOnlyList<JsonNode?> Items, AwsAnswer Last, int Pages);
@@ -26,7 +33,9 @@ public sealed record AwsCallContext(AWSCredentials Credentials, string Region, s
 /// CloudTrail, Organizations, CloudWatch Logs) and REST-XML (S3 Control). Requests are signed by
 /// AWSSDK.Core's <see cref="AWS4Signer"/> over a <see cref="DefaultRequest"/> (re-signed on every retry),
 /// transient errors are retried by the <see cref="AwsRetry"/> pipeline, error bodies become
-/// <see cref="AwsApiException"/>s, and an answer that cannot be parsed is an error, never an empty success.
+/// <see cref="AwsApiException"/>s, and an answer that cannot be parsed is an error, never an empty success. It sends
+/// through the same <see cref="LimitedHttpClientFactory.Client"/> as the SDK clients: one send path, one limiter,
+/// one set of rate lanes, one attempt timeout.
 /// </summary>
 public sealed class AwsApiClient
 {
@@ -39,18 +48,14 @@ public sealed class AwsApiClient
     private readonly AwsEndpoints _endpoints;
     private readonly ResiliencePipeline _pipeline;
     private readonly TimeProvider _time;
-    private readonly AwsCallLimiter _limiter;
 
-    private readonly AwsRateGovernor _governor;
-
-    public AwsApiClient(HttpClient http, AwsEndpoints endpoints, ResiliencePipeline pipeline, TimeProvider time, AwsCallLimiter? limiter = null, AwsRateGovernor? governor = null)
+    /// <param name="http">The AWS send path (<see cref="LimitedHttpClientFactory.Client"/>); answers arrive read off the wire.</param>
+    public AwsApiClient(HttpClient http, AwsEndpoints endpoints, ResiliencePipeline pipeline, TimeProvider time)
     {
         _http = http;
         _endpoints = endpoints;
         _pipeline = pipeline;
         _time = time;
-        _limiter = limiter ?? AwsCallLimiter.Unbounded;
-        _governor = governor ?? AwsRateGovernor.Disabled;
     }
 
     /// <summary>One AWS Query call; the body is the <c>&lt;OpResult&gt;</c> element as JSON.</summary>
@@ -85,6 +90,24 @@ public sealed class AwsApiClient
         var service = ServiceOf(operation, AwsProtocol.RestXml);
         var headers = new Dictionary<string, string> { ["x-amz-account-id"] = context.AccountId };
         return SendAsync(context, service, operation, "GET", path, [], null, headers, context.AccountId, ParseRestXml, cancellationToken);
+    }
+
+    /// <summary>
+    /// An S3 bucket sub-resource (<c>GET /{bucket}?{subresource}</c>, REST-XML, signing name s3) in the bucket's
+    /// region: virtual-hosted on AWS (path style for names with dots), path style on a configured endpoint. An
+    /// answer whose error code is one of <paramref name="notConfigured"/> (S3's "not configured" answers, such as
+    /// <c>NoSuchBucketPolicy</c>) comes back as an <see cref="AwsAnswer.NotConfigured"/> answer, not as an exception:
+    /// a bucket without a policy is the common case, and the SDK raised a chain of some twenty first-chance
+    /// exceptions for each. The body is the XML document (as <c>{root: ...}</c>) or, for <c>?policy</c>, the policy
+    /// text under <c>Policy</c>.
+    /// </summary>
+    public Task<AwsAnswer> S3BucketGetAsync(AwsCallContext context, AwsOperation operation, string bucket, string subresource, IReadOnlyCollection<string> notConfigured, CancellationToken cancellationToken)
+    {
+        var service = AwsService.S3;
+        var virtualHosted = _endpoints.Configured(service) is null && !bucket.Contains('.', StringComparison.Ordinal);
+        var path = virtualHosted ? "/" : "/" + Uri.EscapeDataString(bucket);
+        var parse = subresource == "policy" ? (Func<AwsOperation, Stream, string?, JsonObject>)ParseText : ParseRestXml;
+        return SendAsync(context, service, operation, "GET", path, [], null, null, virtualHosted ? bucket : null, parse, cancellationToken, subresource, notConfigured);
     }
 
     /// <summary>All pages of a Query list (<c>Marker</c> / <c>IsTruncated</c>), items taken from <paramref name="listName"/>.</summary>
@@ -229,91 +252,50 @@ public sealed class AwsApiClient
         IReadOnlyDictionary<string, string>? headers,
         string? accountHostPrefix,
         Func<AwsOperation, Stream, string?, JsonObject> parse,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? subresource = null,
+        IReadOnlyCollection<string>? notConfigured = null)
     {
         var configured = _endpoints.Configured(service);
-        var baseUri = configured ?? _endpoints.Resolve(service, context.Region, accountHostPrefix);
+        var baseUri = configured ?? HostFor(service, context.Region, accountHostPrefix);
         var signingRegion = service.SigningRegion(context.Region);
         return await _pipeline.ExecuteAsync(
             async token =>
             {
                 var immutable = await context.Credentials.GetCredentialsAsync().ConfigureAwait(false);
-
-                // Paced before signing (a throttled lane waits its turn holding no call slot), so the signature's
-                // time is the time it is sent.
-                var turn = await _governor.WaitTurnAsync(new AwsRateKey(immutable.AccessKey, service.SigningName, signingRegion), token).ConfigureAwait(false);
-                using var message = BuildSigned(baseUri, method, path, body, contentType, headers, service.SigningName, signingRegion, immutable, null);
+                using var message = BuildSigned(baseUri, method, path, body, contentType, headers, service.SigningName, signingRegion, immutable, null, subresource);
                 HttpResponseMessage response;
-                Canonical.SegmentedWriter answerBody;
-
-                // The shared limiter bounds requests on the wire: it is held from send to the last byte, not
-                // while signing or parsing.
-                using (await _limiter.EnterAsync(token).ConfigureAwait(false))
+                try
                 {
-                    try
-                    {
-                        response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
-                    }
-                    catch (HttpRequestException e)
-                    {
-                        throw new AwsApiException(operation, AwsApiException.TransportError, e.Message, null, null, e);
-                    }
-                    catch (TaskCanceledException e) when (!token.IsCancellationRequested)
-                    {
-                        throw new AwsApiException(operation, "RequestTimeout", "the HTTP attempt timed out", null, null, e);
-                    }
-
-                    // The body is read after the headers, so HttpClient's timeout no longer covers it: the same
-                    // attempt timeout bounds it here (a stalled body is a timed-out attempt, retried).
-                    using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
-                    if (_http.Timeout != Timeout.InfiniteTimeSpan)
-                    {
-                        attempt.CancelAfter(_http.Timeout);
-                    }
-
-                    // The answer is copied off the wire into pooled 16 kB segments and parsed from there as a
-                    // stream: HttpClient's own buffering grows one pooled array to the answer's size, and a page of
-                    // a few hundred kB lands in the shared pool's 256 kB bucket, which keeps every array given back.
-                    answerBody = new Canonical.SegmentedWriter();
-                    try
-                    {
-                        using var wire = await response.Content.ReadAsStreamAsync(attempt.Token).ConfigureAwait(false);
-                        await answerBody.CopyFromAsync(wire, attempt.Token).ConfigureAwait(false);
-                    }
-                    catch (Exception e) when (e is HttpRequestException or IOException)
-                    {
-                        answerBody.Dispose();
-                        response.Dispose();
-                        throw new AwsApiException(operation, AwsApiException.TransportError, "the answer's body could not be read: " + e.Message, null, null, e);
-                    }
-                    catch (OperationCanceledException e) when (!token.IsCancellationRequested)
-                    {
-                        answerBody.Dispose();
-                        response.Dispose();
-                        throw new AwsApiException(operation, "RequestTimeout", "the HTTP attempt timed out while reading the answer", null, null, e);
-                    }
-                    catch
-                    {
-                        answerBody.Dispose();
-                        response.Dispose();
-                        throw;
-                    }
+                    // The send path takes the lane's turn, holds the call slot and reads the answer off the wire
+                    // into pooled segments, within the attempt timeout.
+                    response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+                }
+                catch (HttpRequestException e)
+                {
+                    throw new AwsApiException(operation, AwsApiException.TransportError, e.Message, null, null, e);
+                }
+                catch (TaskCanceledException e) when (!token.IsCancellationRequested)
+                {
+                    throw new AwsApiException(operation, "RequestTimeout", "the HTTP attempt timed out", null, null, e);
                 }
 
                 using (response)
-                using (answerBody)
                 {
                     var requestId = HeaderRequestId(response);
                     if (!response.IsSuccessStatusCode)
                     {
-                        var error = ParseError(operation, response, Text(answerBody), requestId);
-                        _governor.Answered(turn, AwsRetry.IsThrottling(error.Code, error.Status));
-                        throw error;
+                        var text = await TextAsync(response.Content, token).ConfigureAwait(false);
+                        var (code, message2, id) = ReadError(response, text, requestId);
+                        if (notConfigured is not null && notConfigured.Contains(code))
+                        {
+                            return new AwsAnswer(new JsonObject(), id, baseUri, _time.GetUtcNow()) { NotConfigured = code };
+                        }
+
+                        throw new AwsApiException(operation, code, message2, response.StatusCode, id);
                     }
 
-                    _governor.Answered(turn, throttled: false);
-
-                    using var stream = answerBody.OpenRead();
+                    using var stream = await response.Content.ReadAsStreamAsync(token).ConfigureAwait(false);
                     var parsed = parse(operation, stream, requestId);
                     requestId ??= parsed["__requestId"]?.GetValue<string>();
                     parsed.Remove("__requestId");
@@ -337,7 +319,8 @@ public sealed class AwsApiClient
         string signingName,
         string signingRegion,
         ImmutableCredentials credentials,
-        DateTime? signedAt)
+        DateTime? signedAt,
+        string? subresource = null)
     {
         var request = new DefaultRequest(new SignedCallRequest(), signingName)
         {
@@ -363,13 +346,30 @@ public sealed class AwsApiClient
             request.Headers["X-Amz-Security-Token"] = credentials.Token;
         }
 
+        if (subresource is not null)
+        {
+            request.AddSubResource(subresource);
+        }
+
+        // S3 (and S3 Control) want the payload's hash as a header, signed.
+        if (signingName == "s3" && !request.Headers.ContainsKey("x-amz-content-sha256"))
+        {
+            request.Headers["x-amz-content-sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body));
+        }
+
         var config = new AmazonSecurityTokenServiceConfig { AuthenticationRegion = signingRegion, AuthenticationServiceName = signingName };
         var signer = new AWS4Signer();
         var result = signedAt is { } at
             ? signer.SignRequest(request, config, null, credentials.AccessKey, credentials.SecretKey, at)
             : signer.SignRequest(request, config, null, credentials.AccessKey, credentials.SecretKey);
 
-        var message = new HttpRequestMessage(new HttpMethod(method), new Uri(request.Endpoint, request.ResourcePath));
+        var target = new Uri(request.Endpoint, request.ResourcePath);
+        if (subresource is not null)
+        {
+            target = new UriBuilder(target) { Query = Uri.EscapeDataString(subresource) }.Uri;
+        }
+
+        var message = new HttpRequestMessage(new HttpMethod(method), target);
         if (request.Content is { } content)
         {
             message.Content = new ByteArrayContent(content);
@@ -415,12 +415,6 @@ public sealed class AwsApiClient
         }
 
         return null;
-    }
-
-    private static AwsApiException ParseError(AwsOperation operation, HttpResponseMessage response, string text, string? requestId)
-    {
-        var (code, message, id) = ReadError(response, text, requestId);
-        return new AwsApiException(operation, code, message, response.StatusCode, id);
     }
 
     /// <summary>
@@ -505,6 +499,15 @@ public sealed class AwsApiClient
         return body;
     }
 
+    /// <summary>An answer that is a document of its own (a bucket policy): kept as text under <c>Policy</c>.</summary>
+    private static JsonObject ParseText(AwsOperation operation, Stream text, string? requestId)
+    {
+        using var reader = new StreamReader(text, Encoding.UTF8);
+        return new JsonObject { ["Policy"] = reader.ReadToEnd() };
+    }
+
+    private Uri HostFor(AwsService service, string region, string? hostPrefix) => _endpoints.Resolve(service, region, hostPrefix);
+
     private static JsonObject ParseRestXml(AwsOperation operation, Stream text, string? requestId)
     {
         var root = ParseXml(operation, text, requestId);
@@ -546,10 +549,10 @@ public sealed class AwsApiClient
     }
 
     /// <summary>An answer's body as UTF-8 text (error bodies, which are small).</summary>
-    private static string Text(Canonical.SegmentedWriter body)
+    private static async Task<string> TextAsync(HttpContent content, CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(body.OpenRead(), Encoding.UTF8);
-        return reader.ReadToEnd();
+        using var reader = new StreamReader(await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), Encoding.UTF8);
+        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>True when the (seekable, buffered) body holds nothing but JSON whitespace; the stream is rewound.</summary>

@@ -5,6 +5,7 @@ using Amazon.KeyManagementService;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SecurityToken;
+using EvidenceCollector.Collectors.Common;
 using Microsoft.Extensions.Options;
 
 namespace EvidenceCollector.Collectors.Aws.Api;
@@ -19,7 +20,7 @@ public sealed record SdkAnswer<T>(T Response, string? RequestId, Uri Endpoint, D
 /// </summary>
 public sealed class AwsClients : IDisposable
 {
-    private readonly AwsRetryOptions _retry;
+    private readonly RetryOptions _retry;
 
     private readonly LimitedHttpClientFactory _http;
 
@@ -28,15 +29,16 @@ public sealed class AwsClients : IDisposable
         Amazon.Runtime.Internal.RuntimePipelineCustomizerRegistry.Instance.Register(new WithoutSdkMetrics());
     }
 
-    public AwsClients(AwsApiClient api, AwsEndpoints endpoints, IOptions<AwsOptions> options, TimeProvider time, AwsCallLimiter? limiter = null, AwsRateGovernor? governor = null)
+    /// <param name="http">The AWS send path, shared with <paramref name="api"/>.</param>
+    public AwsClients(AwsApiClient api, LimitedHttpClientFactory http, AwsEndpoints endpoints, IOptions<AwsOptions> options, TimeProvider time)
     {
-        _http = new LimitedHttpClientFactory(limiter ?? AwsCallLimiter.Unbounded, governor ?? AwsRateGovernor.Disabled, options.Value.Retry.AttemptTimeout);
+        _http = http;
         Api = api;
         Endpoints = endpoints;
         Options = options.Value;
         _retry = options.Value.Retry;
         Time = time;
-        ResourceSlots = new SemaphoreSlim(Options.MaxResourcesInFlight);
+        ResourceSlots = new ResourceSlots(Options.MaxResourcesInFlight);
     }
 
     /// <summary>
@@ -45,15 +47,11 @@ public sealed class AwsClients : IDisposable
     /// more resources than there are call slots; the surplus would only wait for a slot while holding its
     /// half-built evidence.
     /// </summary>
-    public SemaphoreSlim ResourceSlots { get; }
+    public ResourceSlots ResourceSlots { get; }
 
     public AwsApiClient Api { get; }
 
-    public void Dispose()
-    {
-        _http.Dispose();
-        ResourceSlots.Dispose();
-    }
+    public void Dispose() => ResourceSlots.Dispose();
 
     public AwsEndpoints Endpoints { get; }
 

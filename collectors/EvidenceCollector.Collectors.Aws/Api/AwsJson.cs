@@ -24,8 +24,7 @@ public static class AwsJson
     public static JsonObject ToObject(object value) => ToNode(value) as JsonObject ?? new JsonObject();
 
     /// <summary>A failed sub-call as a payload section: <c>{"error":{"code":..,"message":..}}</c>.</summary>
-    public static JsonObject SectionError(AwsApiException e) =>
-        new() { ["error"] = new JsonObject { ["code"] = e.Code, ["message"] = e.AwsMessage } };
+    public static JsonObject SectionError(AwsApiException e) => Common.Fanout.ErrorSection(e.Code, e.AwsMessage);
 
     public static string Time(DateTimeOffset at) => at.ToWire();
 

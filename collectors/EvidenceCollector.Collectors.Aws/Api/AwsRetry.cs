@@ -1,16 +1,15 @@
 using System.Net;
 using Amazon.Runtime;
+using EvidenceCollector.Collectors.Common;
 using Polly;
-using Polly.Retry;
-using Polly.Timeout;
 
 namespace EvidenceCollector.Collectors.Aws.Api;
 
 /// <summary>
-/// The one retry policy for AWS calls: throttling codes and 5xx answers are retried with exponential
-/// backoff and jitter, within <see cref="AwsRetryOptions.MaxAttempts"/> attempts and a total time cap. The
-/// signed client runs it through Polly; SDK clients get the same numbers on their own config (and only
-/// their own retry layer runs for them, so retries are not multiplied).
+/// AWS's classification over the one retry policy (<see cref="RetryPolicy"/>): throttling codes and 5xx answers
+/// are retried with exponential backoff and jitter, within <see cref="RetryOptions.MaxAttempts"/> attempts and a
+/// total time cap. The signed client runs it through Polly; SDK clients get the same numbers on their own config
+/// (and only their own retry layer runs for them, so retries are not multiplied).
 /// </summary>
 public static class AwsRetry
 {
@@ -35,30 +34,11 @@ public static class AwsRetry
         TransientCodes.Contains(code) || (status is { } s && (int)s >= 500) || code == AwsApiException.TransportError;
 
     /// <summary>The Polly pipeline of the signed client.</summary>
-    public static ResiliencePipeline CreatePipeline(AwsRetryOptions options, TimeProvider timeProvider)
-    {
-        var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
-            .AddTimeout(new TimeoutStrategyOptions { Timeout = options.TotalTimeout });
-
-        // MaxAttempts = 1 (allowed: no retries) has no retry strategy at all; Polly refuses one of zero retries.
-        if (options.MaxAttempts > 1)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<AwsApiException>(e => e.IsTransient),
-                MaxRetryAttempts = options.MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = options.BaseDelay,
-                MaxDelay = options.MaxDelay,
-            });
-        }
-
-        return builder.Build();
-    }
+    public static ResiliencePipeline CreatePipeline(RetryOptions options, TimeProvider timeProvider) =>
+        Common.RetryPolicy.Create(options, timeProvider, e => e is AwsApiException { IsTransient: true });
 
     /// <summary>Applies the same policy to an SDK client's config.</summary>
-    public static void Apply(ClientConfig config, AwsRetryOptions options)
+    public static void Apply(ClientConfig config, RetryOptions options)
     {
         config.MaxErrorRetry = Math.Max(0, options.MaxAttempts - 1);
         config.RetryMode = RequestRetryMode.Standard;

@@ -1,113 +1,100 @@
 using System.Text;
 using Amazon.Runtime;
+using EvidenceCollector.Collectors.Common;
 
 namespace EvidenceCollector.Collectors.Aws.Api;
 
 /// <summary>
-/// The HTTP client every SDK client (S3, KMS, EC2, STS) sends through: one connection pool, and the shared
-/// <see cref="AwsCallLimiter"/> held from an attempt's first byte out to its last byte in, exactly as the
-/// signed client holds it. So the limit counts requests on the wire: marshalling, signing, parsing, error
-/// handling and the SDK's retry back-off run outside it. Before that, each attempt takes its turn in the
-/// <see cref="AwsRateGovernor"/>'s lane (the access key, service and region of its SigV4 credential scope), and its
-/// answer is reported back to it: the SDK clients are paced exactly as the signed client.
+/// The AWS send path: one HTTP client over the shared <see cref="LimitedSendHandler"/> (call limiter, adaptive
+/// rate lanes, attempt timeout, answers in segments), used by every SDK client (S3, KMS, EC2, STS) through
+/// <see cref="HttpClientFactory"/> and by the signed client directly. A request's lane is the access key,
+/// service and region of its SigV4 credential scope; an answer is throttled when AWS says so
+/// (<see cref="AwsRetry.IsThrottling"/>).
 /// </summary>
 public sealed class LimitedHttpClientFactory : HttpClientFactory, IDisposable
 {
-    private readonly HttpClient _client;
-
-    public LimitedHttpClientFactory(AwsCallLimiter limiter, AwsRateGovernor governor, TimeSpan attemptTimeout)
+    public LimitedHttpClientFactory(CallLimiter limiter, AdaptiveRateGovernor governor, TimeSpan attemptTimeout)
+        : this(LimitedSendHandler.CreateClient(limiter, governor, attemptTimeout, LaneOf, IsThrottlingAsync), attemptTimeout)
     {
-        // As the SDK's own client: redirects followed (ClientConfig.AllowAutoRedirect's default), proxies from
-        // the environment; connections recycled so DNS changes are seen.
-        var sockets = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        // The attempt timeout is the handler's, from the moment the request holds a call slot: HttpClient's own
-        // Timeout would also run while the request waits for its turn in a paced lane or for a slot.
-        _client = new HttpClient(new LimitingHandler(limiter, governor, attemptTimeout) { InnerHandler = sockets }) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    public override HttpClient CreateHttpClient(IClientConfig clientConfig) => _client;
+    private LimitedHttpClientFactory(HttpClient client, TimeSpan attemptTimeout)
+    {
+        Client = client;
+        AttemptTimeout = attemptTimeout;
+    }
+
+    /// <summary>The AWS send path over <paramref name="inner"/> instead of sockets (tests give a scripted handler).</summary>
+    public static LimitedHttpClientFactory Over(HttpMessageHandler inner, CallLimiter limiter, AdaptiveRateGovernor governor, TimeSpan attemptTimeout) =>
+        new(LimitedSendHandler.CreateClient(inner, limiter, governor, attemptTimeout, LaneOf, IsThrottlingAsync), attemptTimeout);
+
+    /// <summary>The client every AWS request goes through.</summary>
+    public HttpClient Client { get; }
+
+    public TimeSpan AttemptTimeout { get; }
+
+    public override HttpClient CreateHttpClient(IClientConfig clientConfig) => Client;
 
     public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
 
     public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose() => Client.Dispose();
 
-    private sealed class LimitingHandler(AwsCallLimiter limiter, AwsRateGovernor governor, TimeSpan attemptTimeout) : DelegatingHandler
+    /// <summary>
+    /// The lane of a SigV4-signed request, from its <c>Authorization</c> header's credential scope
+    /// (<c>AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request, ...</c>); null for anything else.
+    /// Read raw: the SDK adds the header without validation, and the typed Authorization property does not parse
+    /// AWS4-HMAC-SHA256's parameter list.
+    /// </summary>
+    public static RateLane? LaneOf(HttpRequestMessage request) =>
+        request.Headers.TryGetValues("Authorization", out var values) && values.FirstOrDefault() is { } authorization
+            ? LaneOf(authorization)
+            : null;
+
+    /// <inheritdoc cref="LaneOf(HttpRequestMessage)"/>
+    public static RateLane? LaneOf(string authorization)
     {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        const string Marker = "Credential=";
+        var at = authorization.IndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0)
         {
-            var turn = governor.Enabled && RateKeyOf(request) is { } key
-                ? await governor.WaitTurnAsync(key, cancellationToken).ConfigureAwait(false)
-                : (AwsRateTicket?)null;
-            HttpResponseMessage response;
-            using (await limiter.EnterAsync(cancellationToken).ConfigureAwait(false))
-            {
-                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                attempt.CancelAfter(attemptTimeout);
-                try
-                {
-                    response = await base.SendAsync(request, attempt.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // The same shape as HttpClient's own timeout, which the SDK treats as a timed-out attempt.
-                    throw new TaskCanceledException($"The request was canceled: no answer within the attempt timeout of {attemptTimeout}.", new TimeoutException(e.Message, e));
-                }
-
-                try
-                {
-                    // To the last byte: the slot is the request's time on the wire, body included.
-                    response.Content = await SegmentedContent.ReadAsync(response.Content, attempt.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-                {
-                    response.Dispose();
-                    throw new TaskCanceledException($"The request was canceled: the answer was not read within the attempt timeout of {attemptTimeout}.", new TimeoutException(e.Message, e));
-                }
-                catch
-                {
-                    response.Dispose();
-                    throw;
-                }
-            }
-
-            if (turn is { } ticket)
-            {
-                governor.Answered(ticket, await IsThrottlingAsync(response, cancellationToken).ConfigureAwait(false));
-            }
-
-            return response;
+            return null;
         }
 
-        /// <summary>Throttling answers come as 400 (Query, JSON), 429 or 503 (S3 SlowDown, EC2 RequestLimitExceeded).</summary>
-        private static async Task<bool> IsThrottlingAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+        var scope = authorization.AsSpan(at + Marker.Length);
+        var end = scope.IndexOfAny(',', ' ');
+        if (end >= 0)
         {
-            var status = (int)response.StatusCode;
-            if (status is not (400 or 429 or 503))
-            {
-                return false;
-            }
-
-            try
-            {
-                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                var (code, _, _) = AwsApiClient.ReadError(response, text, null);
-                return AwsRetry.IsThrottling(code, response.StatusCode);
-            }
-            catch (Exception e) when (e is InvalidOperationException or FormatException or DecoderFallbackException or OperationCanceledException)
-            {
-                // An error body that cannot be read as text (a bad charset) says nothing about throttling; the SDK
-                // reports the answer itself.
-                return AwsRetry.IsThrottling(null, response.StatusCode);
-            }
+            scope = scope[..end];
         }
 
-        // Raw: the SDK adds the header without validation, and the typed Authorization property does not parse
-        // AWS4-HMAC-SHA256's parameter list (it answers null).
-        private static AwsRateKey? RateKeyOf(HttpRequestMessage request) =>
-            request.Headers.TryGetValues("Authorization", out var values) && values.FirstOrDefault() is { } authorization
-                ? AwsRateKey.FromAuthorization(authorization)
-                : null;
+        Span<Range> parts = stackalloc Range[6];
+        return scope.Split(parts, '/') == 5 && scope[parts[4]].SequenceEqual("aws4_request")
+            ? new RateLane(scope[parts[0]].ToString(), scope[parts[2]].ToString(), scope[parts[3]].ToString())
+            : null;
+    }
+
+    /// <summary>Throttling answers come as 400 (Query, JSON), 429 or 503 (S3 SlowDown, EC2 RequestLimitExceeded).</summary>
+    private static async ValueTask<bool> IsThrottlingAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        if (status is not (400 or 429 or 503))
+        {
+            return false;
+        }
+
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var (code, _, _) = AwsApiClient.ReadError(response, text, null);
+            return AwsRetry.IsThrottling(code, response.StatusCode);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or DecoderFallbackException or OperationCanceledException)
+        {
+            // An error body that cannot be read as text (a bad charset) says nothing about throttling; the client
+            // reports the answer itself.
+            return AwsRetry.IsThrottling(null, response.StatusCode);
+        }
     }
 }

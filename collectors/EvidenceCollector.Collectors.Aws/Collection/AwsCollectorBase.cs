@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using EvidenceCollector.Collection;
 using EvidenceCollector.Collectors.Aws.Api;
+using EvidenceCollector.Collectors.Common;
 using EvidenceCollector.Model;
 using Microsoft.Extensions.Logging;
 
@@ -54,68 +55,20 @@ public abstract class AwsCollectorBase : ICollector
     protected static CollectionError Error(AwsApiException e, string region, string? resourceId, params string[] kinds) =>
         new(kinds, region, resourceId, e.Code, e.AwsMessage, e.Operation.Name);
 
-    /// <summary>Runs a sub-call and returns its section: the answer, or <c>{"error":..}</c>.</summary>
-    protected static async Task<JsonObject> SectionAsync(Func<Task<JsonObject>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (AwsApiException e)
-        {
-            return AwsJson.SectionError(e);
-        }
-    }
+    /// <summary>Runs a sub-call and returns its section: the answer, or <c>{"error":..}</c> (<see cref="Fanout.SectionAsync{TError}"/>).</summary>
+    protected static Task<JsonObject> SectionAsync(Func<Task<JsonObject>> call) =>
+        Fanout.SectionAsync<AwsApiException>(call, e => (e.Code, e.AwsMessage));
 
     protected static string Global => Target.Global;
 
     /// <summary>
     /// Runs <paramref name="work"/> for every item with at most <c>Aws:ResourceConcurrency</c> at once, within the
-    /// resource slots every collector shares (<c>Aws:ResourcesInFlight</c>); every call still passes the shared API limiter. Streaming results hand records on as each item finishes;
-    /// otherwise the parts are merged in input order so the evidence does not depend on timing.
+    /// resource slots every AWS collector shares (<c>Aws:ResourcesInFlight</c>); every call still passes the shared
+    /// API limiter (<see cref="Fanout.ForEachAsync{T}"/>).
     /// </summary>
-    protected async Task ForEachAsync<T>(IEnumerable<T> items, CollectionResult result, Func<T, CollectionResult, CancellationToken, Task> work, CancellationToken cancellationToken)
-    {
-        var list = items.ToList();
-        var partial = new CollectionResult[list.Count];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, list.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = Clients.Options.ResourceConcurrency, CancellationToken = cancellationToken },
-            async (i, token) =>
-            {
-                // Backpressure: wait (without holding a thread) while storage catches up, and for one of the
-                // resource slots shared by every collector (no resource waits for a call slot half-built).
-                await result.WaitForRoomAsync(token).ConfigureAwait(false);
-                await Clients.ResourceSlots.WaitAsync(token).ConfigureAwait(false);
-                try
-                {
-                    var part = result.Child();
-                    await work(list[i], part, token).ConfigureAwait(false);
-                    partial[i] = part;
-                }
-                finally
-                {
-                    Clients.ResourceSlots.Release();
-                }
-            }).ConfigureAwait(false);
-        Merge(result, partial);
-    }
+    protected Task ForEachAsync<T>(IEnumerable<T> items, CollectionResult result, Func<T, CollectionResult, CancellationToken, Task> work, CancellationToken cancellationToken) =>
+        Fanout.ForEachAsync(items, result, Clients.Options.ResourceConcurrency, Clients.ResourceSlots, work, cancellationToken);
 
     /// <summary>Runs independent parts of one collection concurrently, merged in the order given.</summary>
-    protected static async Task AllAsync(CollectionResult result, params Func<CollectionResult, Task>[] parts)
-    {
-        var partial = parts.Select(_ => result.Child()).ToArray();
-        await Task.WhenAll(parts.Select((part, i) => part(partial[i]))).ConfigureAwait(false);
-        Merge(result, partial);
-    }
-
-    /// <summary>Merges parts in order: their errors (and their records, when nothing streamed).</summary>
-    private static void Merge(CollectionResult result, IEnumerable<CollectionResult> parts)
-    {
-        foreach (var part in parts)
-        {
-            result.Records.AddRange(part.Records);
-            result.Errors.AddRange(part.Errors);
-        }
-    }
+    protected static Task AllAsync(CollectionResult result, params Func<CollectionResult, Task>[] parts) => Fanout.AllAsync(result, parts);
 }

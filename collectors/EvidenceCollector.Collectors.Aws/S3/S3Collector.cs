@@ -14,9 +14,11 @@ namespace EvidenceCollector.Collectors.Aws.S3;
 
 /// <summary>
 /// S3 (global): ListBuckets, then per bucket its region and the settings the checks judge (default encryption,
-/// public access block, ACL, versioning, server access logging, policy, object lock), each a payload section;
-/// "not configured" answers (an error code or a bare 404) become <c>{"Configured": false}</c>. Plus the account's
-/// public access block from S3 Control.
+/// public access block, ACL, versioning, server access logging, policy, object lock), each a payload section.
+/// The four settings that are often absent (encryption, public access block, policy, object lock) are read by the
+/// signed client as S3 answers them on the wire (REST-XML, the policy as its text), and their "not configured"
+/// answers become <c>{"Configured": false, "Code": ...}</c> without an exception; ACL, versioning and logging come
+/// from the SDK client. Plus the account's public access block from S3 Control.
 /// </summary>
 public sealed class S3Collector(AwsClients clients, ILogger<S3Collector> logger) : AwsCollectorBase(clients, logger)
 {
@@ -146,7 +148,7 @@ public sealed class S3Collector(AwsClients clients, ILogger<S3Collector> logger)
             }
         }
 
-        async Task<JsonObject> Section<T>(AwsOperation op, Func<CancellationToken, Task<T>> call, Func<T, JsonObject> map, params string[] notConfiguredCodes)
+        async Task<JsonObject> Section<T>(AwsOperation op, Func<CancellationToken, Task<T>> call, Func<T, JsonObject> map)
             where T : AmazonWebServiceResponse
         {
             try
@@ -154,21 +156,11 @@ public sealed class S3Collector(AwsClients clients, ILogger<S3Collector> logger)
                 var answer = await Clients.CallAsync(op, AwsService.S3, region, call, cancellationToken).ConfigureAwait(false);
                 at = answer.AnsweredAt;
 
-                // The .NET SDK answers some "not configured" cases with a 404 status instead of an exception.
-                // Only operations with a "not configured" meaning read a 404 that way; for the others (ACL,
-                // versioning, logging) a 404 is a gap in the evidence.
-                if (answer.Response.HttpStatusCode == HttpStatusCode.NotFound)
-                {
-                    return notConfiguredCodes.Length > 0
-                        ? new JsonObject { ["Configured"] = false }
-                        : AwsJson.SectionError(new AwsApiException(op, "Http404", $"{op.Name} answered 404 Not Found", HttpStatusCode.NotFound, answer.RequestId));
-                }
-
-                return map(answer.Response);
-            }
-            catch (AwsApiException e) when (notConfiguredCodes.Contains(e.Code, StringComparer.Ordinal))
-            {
-                return new JsonObject { ["Configured"] = false, ["Code"] = e.Code };
+                // The .NET SDK answers some failures with a 404 status instead of an exception: for ACL, versioning
+                // and logging (which have no "not configured" meaning) a 404 is a gap in the evidence.
+                return answer.Response.HttpStatusCode == HttpStatusCode.NotFound
+                    ? AwsJson.SectionError(new AwsApiException(op, "Http404", $"{op.Name} answered 404 Not Found", HttpStatusCode.NotFound, answer.RequestId))
+                    : map(answer.Response);
             }
             catch (AwsApiException e)
             {
@@ -176,28 +168,46 @@ public sealed class S3Collector(AwsClients clients, ILogger<S3Collector> logger)
             }
         }
 
-        payload["Encryption"] = await Section(AwsOperations.S3GetBucketEncryption, ct => client.GetBucketEncryptionAsync(new GetBucketEncryptionRequest { BucketName = name }, ct),
-            r => new JsonObject { ["Configured"] = r.ServerSideEncryptionConfiguration is not null, ["ServerSideEncryptionConfiguration"] = AwsJson.ToNode(r.ServerSideEncryptionConfiguration) },
-            "ServerSideEncryptionConfigurationNotFoundError").ConfigureAwait(false);
-        payload["PublicAccessBlock"] = await Section(AwsOperations.S3GetPublicAccessBlock, ct => client.GetPublicAccessBlockAsync(new GetPublicAccessBlockRequest { BucketName = name }, ct),
-            r => new JsonObject { ["Configured"] = r.PublicAccessBlockConfiguration is not null, ["PublicAccessBlockConfiguration"] = AwsJson.ToNode(r.PublicAccessBlockConfiguration) },
-            "NoSuchPublicAccessBlockConfiguration").ConfigureAwait(false);
+        // Read as S3 answers: an absent setting is a named "not configured" answer, a value rather than an exception.
+        async Task<JsonObject> Wire(AwsOperation op, string subresource, string notConfiguredCode, Func<JsonObject, JsonObject> map)
+        {
+            try
+            {
+                var answer = await Clients.Api.S3BucketGetAsync(session.In(region), op, name, subresource, [notConfiguredCode], cancellationToken).ConfigureAwait(false);
+                at = answer.AnsweredAt;
+                return answer.NotConfigured is { } code ? new JsonObject { ["Configured"] = false, ["Code"] = code } : map(answer.Body);
+            }
+            catch (AwsApiException e)
+            {
+                return AwsJson.SectionError(e);
+            }
+        }
+
+        payload["Encryption"] = await Wire(AwsOperations.S3GetBucketEncryption, "encryption", "ServerSideEncryptionConfigurationNotFoundError",
+            body => Configured(body, "ServerSideEncryptionConfiguration")).ConfigureAwait(false);
+        payload["PublicAccessBlock"] = await Wire(AwsOperations.S3GetPublicAccessBlock, "publicAccessBlock", "NoSuchPublicAccessBlockConfiguration",
+            body => Configured(body, "PublicAccessBlockConfiguration")).ConfigureAwait(false);
         payload["Acl"] = await Section(AwsOperations.S3GetBucketAcl, ct => client.GetBucketAclAsync(new GetBucketAclRequest { BucketName = name }, ct),
             r => new JsonObject { ["Owner"] = AwsJson.ToNode(r.Owner), ["Grants"] = AwsJson.ToNode(r.Grants ?? []) }).ConfigureAwait(false);
         payload["Versioning"] = await Section(AwsOperations.S3GetBucketVersioning, ct => client.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = name }, ct),
             r => AwsJson.ToObject(r.VersioningConfig ?? new S3BucketVersioningConfig())).ConfigureAwait(false);
         payload["Logging"] = await Section(AwsOperations.S3GetBucketLogging, ct => client.GetBucketLoggingAsync(new GetBucketLoggingRequest { BucketName = name }, ct),
             r => AwsJson.ToObject(r.BucketLoggingConfig ?? new S3BucketLoggingConfig())).ConfigureAwait(false);
-        payload["Policy"] = await Section(AwsOperations.S3GetBucketPolicy, ct => client.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = name }, ct),
-            r => PolicySection(r.Policy), "NoSuchBucketPolicy").ConfigureAwait(false);
-        payload["ObjectLock"] = await Section(AwsOperations.S3GetObjectLockConfiguration, ct => client.GetObjectLockConfigurationAsync(new GetObjectLockConfigurationRequest { BucketName = name }, ct),
-            r => new JsonObject { ["Configured"] = r.ObjectLockConfiguration is not null, ["ObjectLockConfiguration"] = AwsJson.ToNode(r.ObjectLockConfiguration) },
-            "ObjectLockConfigurationNotFoundError").ConfigureAwait(false);
+        payload["Policy"] = await Wire(AwsOperations.S3GetBucketPolicy, "policy", "NoSuchBucketPolicy",
+            body => PolicySection(body["Policy"]?.GetValue<string>())).ConfigureAwait(false);
+        payload["ObjectLock"] = await Wire(AwsOperations.S3GetObjectLockConfiguration, "object-lock", "ObjectLockConfigurationNotFoundError",
+            body => Configured(body, "ObjectLockConfiguration")).ConfigureAwait(false);
 
         result.Records.Add(Record(AwsKinds.S3Bucket, $"arn:{AwsArn.Partition(home)}:s3:::{name}", recordRegion, payload, "s3", list.Endpoint, list.RequestId, at,
             AwsOperations.S3ListBuckets, locationOperation, AwsOperations.S3GetBucketEncryption, AwsOperations.S3GetPublicAccessBlock, AwsOperations.S3GetBucketAcl,
             AwsOperations.S3GetBucketVersioning, AwsOperations.S3GetBucketLogging, AwsOperations.S3GetBucketPolicy, AwsOperations.S3GetObjectLockConfiguration));
     }
+
+    /// <summary>A configured setting as S3 wrote it: <c>{"Configured": true, root: {...}}</c>; an answer without that root is malformed.</summary>
+    private static JsonObject Configured(JsonObject body, string root) =>
+        body[root] is JsonObject document
+            ? new JsonObject { ["Configured"] = true, [root] = document.DeepClone() }
+            : Common.Fanout.ErrorSection(AwsApiException.MalformedResponse, $"the answer has no <{root}> document");
 
     private static JsonObject PolicySection(string? policy)
     {

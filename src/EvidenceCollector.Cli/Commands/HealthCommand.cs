@@ -17,7 +17,7 @@ public static class HealthCommand
         {
             using var app = App.Create(EvidenceCli.Globals(result));
             var hosting = app.Configuration.GetSection(HostingOptions.Section).Get<HostingOptions>() ?? new HostingOptions();
-            using var store = app.OpenStoreReadOnly();
+            using var store = app.OpenReadModel();
             var last = store.LastBeat(HeartbeatService.Name);
             var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
             if (last is null)
@@ -33,7 +33,7 @@ public static class HealthCommand
                 return ExitCodes.Failed;
             }
 
-            Output.Line($"healthy: store {store.Path}, scheduler heartbeat {last.Value.ToWire()} ({age.TotalSeconds:F0}s ago)");
+            Output.Line($"healthy: store {store.Location}, scheduler heartbeat {last.Value.ToWire()} ({age.TotalSeconds:F0}s ago)");
             return ExitCodes.Ok;
         });
         return command;

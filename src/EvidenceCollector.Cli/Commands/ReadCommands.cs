@@ -20,7 +20,7 @@ public static class ReadCommands
         command.SetAction(result =>
         {
             using var app = App.Create(EvidenceCli.Globals(result));
-            using var store = app.OpenStoreReadOnly();
+            using var store = app.OpenReadModel();
             var runs = store.Runs();
             if (result.GetValue(Json))
             {
@@ -49,7 +49,7 @@ public static class ReadCommands
             using var app = App.Create(EvidenceCli.Globals(result));
             var mapping = app.Mapping;
             var automated = mapping.AutomatedControls(app.Checks.Select(c => c.Metadata));
-            using var store = app.OpenStoreReadOnly();
+            using var store = app.OpenReadModel();
             var rows = new List<JsonObject>();
             var unmapped = new SortedSet<string>(StringComparer.Ordinal);
             foreach (var run in SelectRuns(store, result.GetValue(RunOption)))
@@ -115,7 +115,7 @@ public static class ReadCommands
                 throw new UserError($"--control: unknown control id '{controlId}' (controls are written like A.8.24)");
             }
 
-            using var store = app.OpenStoreReadOnly();
+            using var store = app.OpenReadModel();
             var findings = SelectRuns(store, result.GetValue(RunOption)).SelectMany(r => store.Findings(r.Id, controlId, wanted)).ToList();
             if (result.GetValue(Json))
             {
@@ -131,7 +131,7 @@ public static class ReadCommands
         return command;
     }
 
-    private static IReadOnlyList<RunInfo> SelectRuns(EvidenceStore store, string? run)
+    private static IReadOnlyList<RunInfo> SelectRuns(IEvidenceReadModel store, string? run)
     {
         if (string.Equals(run, "all", StringComparison.OrdinalIgnoreCase))
         {
@@ -140,11 +140,11 @@ public static class ReadCommands
 
         if (run is null)
         {
-            var latest = store.LatestSealedRun() ?? throw new UserError($"--data: {store.Path} holds no sealed run yet", ExitCodes.Failed);
+            var latest = store.LatestSealedRun() ?? throw new UserError($"--data: {store.Location} holds no sealed run yet", ExitCodes.Failed);
             return [latest];
         }
 
-        var found = store.Run(run) ?? throw new UserError($"--run: no run '{run}' in {store.Path} (see `evidence runs`)");
+        var found = store.Run(run) ?? throw new UserError($"--run: no run '{run}' in {store.Location} (see `evidence runs`)");
         if (found.Status != RunStatus.Sealed)
         {
             throw new UserError($"--run: run {run} is {found.Status.ToWire()}{(found.Reason is null ? string.Empty : $" ({found.Reason})")}; only sealed runs have findings", ExitCodes.Failed);

@@ -146,6 +146,9 @@ public sealed class App : IDisposable
         }
     }
 
+    /// <summary>The store's read model (what `runs`, `controls`, `findings` and `health` read).</summary>
+    public IEvidenceReadModel OpenReadModel() => OpenStoreReadOnly();
+
     public EvidenceStore OpenStoreReadOnly()
     {
         try

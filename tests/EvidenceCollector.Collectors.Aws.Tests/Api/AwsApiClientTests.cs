@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using EvidenceCollector.Collectors.Aws.Api;
 using EvidenceCollector.Collectors.Aws.Tests.Support;
+using EvidenceCollector.Collectors.Common;
 
 namespace EvidenceCollector.Collectors.Aws.Tests.Api;
 
@@ -21,7 +22,9 @@ public sealed class AwsApiClientTests
         var options = AwsHarness.FastOptions().Retry;
         options.MaxAttempts = maxAttempts;
         var endpoints = new AwsEndpoints(null, name => name == "AWS_ENDPOINT_URL" ? "http://127.0.0.1:4566" : null);
-        return (new AwsApiClient(new HttpClient(handler) { Timeout = attemptTimeout }, endpoints, AwsRetry.CreatePipeline(options, TimeProvider.System), TimeProvider.System), handler);
+        // The real AWS send path (limiter, lanes, attempt timeout, answers in segments) over the scripted handler.
+        var http = LimitedHttpClientFactory.Over(handler, new CallLimiter(int.MaxValue), AdaptiveRateGovernor.Disabled, attemptTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromMinutes(10) : attemptTimeout);
+        return (new AwsApiClient(http.Client, endpoints, AwsRetry.CreatePipeline(options, TimeProvider.System), TimeProvider.System), handler);
     }
 
     private static HttpResponseMessage Xml(HttpStatusCode status, string body, string? requestId = null)

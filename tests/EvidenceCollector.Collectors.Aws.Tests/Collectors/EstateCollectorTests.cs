@@ -192,12 +192,12 @@ public sealed class EstateCollectorTests
             }
         });
 
-        // Both lanes learned a rate (the SDK client's from its Authorization header, the signed client's from its
-        // credentials), and throttles stayed a small share: with only the retry policy's backoff (5 ms here) most
+        // Both lanes learned a rate (the SDK client's and the signed client's, both read from the Authorization
+        // header on the one send path), and throttles stayed a small share: with only the retry policy's backoff (5 ms here) most
         // attempts are throttled.
         var lanes = governor.Lanes();
-        Assert.Contains(lanes, l => l.Key.Service == "kms" && l.Key.Region == "eu-west-1" && l.Value is > 0);
-        Assert.Contains(lanes, l => l.Key.Service == "iam" && l.Key.Region == "us-east-1" && l.Value is > 0);
+        Assert.Contains(lanes, l => l.Key.Service == "kms" && l.Key.Scope == "eu-west-1" && l.Value is > 0);
+        Assert.Contains(lanes, l => l.Key.Service == "iam" && l.Key.Scope == "us-east-1" && l.Value is > 0);
         var share = (double)(server.Stats.Throttled - throttled) / (server.Stats.Answered - answered);
         Assert.True(share < 0.3, $"{server.Stats.Throttled - throttled} of {server.Stats.Answered - answered} answers were throttles");
     }

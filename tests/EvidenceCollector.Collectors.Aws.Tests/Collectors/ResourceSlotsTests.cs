@@ -29,13 +29,13 @@ public sealed class ResourceSlotsTests
             await probe.Entered.Reader.ReadAsync();
         }
 
-        Assert.Equal(0, harness.Clients.ResourceSlots.CurrentCount);
+        Assert.Equal(0, harness.Clients.ResourceSlots.Available);
         probe.Gate.Release(40);
         await runs;
 
         Assert.Equal(40, probe.Done);
         Assert.Equal(3, probe.Max);
-        Assert.Equal(3, harness.Clients.ResourceSlots.CurrentCount);
+        Assert.Equal(3, harness.Clients.ResourceSlots.Available);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class ResourceSlotsTests
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => collector.RunAsync(9));
 
-        Assert.Equal(2, harness.Clients.ResourceSlots.CurrentCount);
+        Assert.Equal(2, harness.Clients.ResourceSlots.Available);
     }
 
     private sealed class Probe

@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using EvidenceCollector.Collection;
 using EvidenceCollector.Collectors.Aws;
 using EvidenceCollector.Collectors.Aws.Api;
+using EvidenceCollector.Collectors.Common;
 using EvidenceCollector.Model;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,8 +36,8 @@ public sealed class AwsHarness
         var provider = services.BuildServiceProvider();
         Api = provider.GetRequiredService<AwsApiClient>();
         Clients = provider.GetRequiredService<AwsClients>();
-        Limiter = provider.GetRequiredService<AwsCallLimiter>();
-        Governor = provider.GetRequiredService<AwsRateGovernor>();
+        Limiter = provider.GetRequiredKeyedService<CallLimiter>(AwsServiceCollectionExtensions.ServiceKey);
+        Governor = provider.GetRequiredKeyedService<AdaptiveRateGovernor>(AwsServiceCollectionExtensions.ServiceKey);
         Planner = (AwsTargetPlanner)provider.GetRequiredService<ITargetPlanner>();
         Collectors = provider.GetServices<ICollector>().ToList();
     }
@@ -47,9 +48,9 @@ public sealed class AwsHarness
 
     public AwsClients Clients { get; }
 
-    public AwsCallLimiter Limiter { get; }
+    public CallLimiter Limiter { get; }
 
-    public AwsRateGovernor Governor { get; }
+    public AdaptiveRateGovernor Governor { get; }
 
     public AwsTargetPlanner Planner { get; }
 
@@ -63,7 +64,7 @@ public sealed class AwsHarness
 
     public static AwsOptions FastOptions() => new()
     {
-        Retry = new AwsRetryOptions
+        Retry = new RetryOptions
         {
             MaxAttempts = 8,
             BaseDelay = TimeSpan.FromMilliseconds(5),

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EvidenceCollector.Checks;
 using EvidenceCollector.Collectors.Aws.Checks;
+using EvidenceCollector.Collectors.Common.Checks;
 using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Collectors.Aws.CloudTrail.Checks;
@@ -14,7 +15,7 @@ internal static class Trails
     public static IEnumerable<CheckResult> Home(CheckInput input, string[] sections, Func<EvidenceItem, JsonElement, CheckResult> judge)
     {
         var judged = Judged(input).ToHashSet();
-        return CheckSupport.Each(
+        return EvidenceChecks.Each(
             input,
             AwsKinds.CloudTrailTrail,
             sections,
@@ -67,7 +68,7 @@ public sealed class MultiRegionTrailCheck : ICheck
             && i.Payload.Path("EventSelectors") is { } s && Trails.LogsAllManagementEvents(s)).ToList();
         if (good.Count > 0)
         {
-            yield return CheckSupport.Result(id, Target.Global, FindingStatus.Pass, $"multi-region trail {good[0].Payload.Path("Trail")?.Str("Name")} logs all management events", good);
+            yield return EvidenceChecks.Result(id, Target.Global, FindingStatus.Pass, $"multi-region trail {good[0].Payload.Path("Trail")?.Str("Name")} logs all management events", good);
             yield break;
         }
 
@@ -75,12 +76,12 @@ public sealed class MultiRegionTrailCheck : ICheck
             || i.Payload.Prop("Status") is null || i.Payload.Prop("EventSelectors") is null).ToList();
         if (errored.Count > 0)
         {
-            yield return CheckSupport.Result(id, Target.Global, FindingStatus.Error,
+            yield return EvidenceChecks.Result(id, Target.Global, FindingStatus.Error,
                 "no qualifying trail found, but the status or selectors of some multi-region trails could not be read", errored);
             yield break;
         }
 
-        yield return CheckSupport.Result(id, Target.Global, FindingStatus.Fail,
+        yield return EvidenceChecks.Result(id, Target.Global, FindingStatus.Fail,
             items.Count == 0 ? "the account has no CloudTrail trail" : "no multi-region trail is logging read and write management events", items);
     }
 }
@@ -204,7 +205,7 @@ public sealed class TrailBucketNotPublicCheck : ICheck
             var exposure = S3.Checks.BucketExposure.Judge(bucket, account);
             var status = exposure.Error is not null ? FindingStatus.Error : exposure.Public ? FindingStatus.Fail : FindingStatus.Pass;
             var message = exposure.Error ?? (exposure.Public ? $"trail bucket {name} is public: {exposure.Reason}" : $"trail bucket {name} is not public");
-            return CheckSupport.Result(item.ResourceId, item.Region, status, message, used);
+            return EvidenceChecks.Result(item.ResourceId, item.Region, status, message, used);
         });
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EvidenceCollector.Checks;
 using EvidenceCollector.Collectors.Aws.Checks;
+using EvidenceCollector.Collectors.Common.Checks;
 using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Collectors.Aws.Config.Checks;
@@ -14,7 +15,7 @@ public sealed class RecorderEnabledCheck : ICheck
         "Create a configuration recorder and start it (StartConfigurationRecorder).", [AwsKinds.ConfigRecorders]);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.ConfigRecorders, ["Status"], item =>
+        EvidenceChecks.Each(input, AwsKinds.ConfigRecorders, ["Status"], item =>
         {
             if (!item.Payload.Array("ConfigurationRecorders").Any())
             {
@@ -36,7 +37,7 @@ public sealed class RecorderAllResourcesCheck : ICheck
         "Set recordingGroup.allSupported to true.", [AwsKinds.ConfigRecorders]);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.ConfigRecorders, [], item =>
+        EvidenceChecks.Each(input, AwsKinds.ConfigRecorders, [], item =>
         {
             if (item.Payload.Prop("ConfigurationRecorders") is not { ValueKind: JsonValueKind.Array })
             {
@@ -63,7 +64,7 @@ public sealed class DeliveryChannelCheck : ICheck
         "Create a delivery channel to an S3 bucket.", [AwsKinds.ConfigRecorders]);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.ConfigRecorders, ["Delivery"], item =>
+        EvidenceChecks.Each(input, AwsKinds.ConfigRecorders, ["Delivery"], item =>
             CheckResult.Of(item, item.Payload.Path("Delivery").GetValueOrDefault().Array("DeliveryChannels").Any(c => !string.IsNullOrEmpty(c.Str("s3BucketName"))),
                 "a delivery channel to S3 exists", "no delivery channel"));
 }
@@ -90,15 +91,15 @@ public sealed class GlobalResourcesRecordedCheck : ICheck
             && i.Payload.Path("Status").GetValueOrDefault().Array("ConfigurationRecordersStatus").Any(s => s.Bool("recording") == true)).ToList();
         if (good.Count > 0)
         {
-            yield return CheckSupport.Result(id, Target.Global, FindingStatus.Pass, $"global resources recorded in {good[0].Region}", good);
+            yield return EvidenceChecks.Result(id, Target.Global, FindingStatus.Pass, $"global resources recorded in {good[0].Region}", good);
         }
         else if (items.Any(i => i.Payload.SectionError("Status") is not null))
         {
-            yield return CheckSupport.Result(id, Target.Global, FindingStatus.Error, "some recorder status could not be read", items);
+            yield return EvidenceChecks.Result(id, Target.Global, FindingStatus.Error, "some recorder status could not be read", items);
         }
         else
         {
-            yield return CheckSupport.Result(id, Target.Global, FindingStatus.Fail, "no recording region includes global resource types", items);
+            yield return EvidenceChecks.Result(id, Target.Global, FindingStatus.Fail, "no recording region includes global resource types", items);
         }
     }
 }

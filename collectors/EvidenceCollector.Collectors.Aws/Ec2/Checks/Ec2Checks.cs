@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EvidenceCollector.Checks;
 using EvidenceCollector.Collectors.Aws.Checks;
+using EvidenceCollector.Collectors.Common.Checks;
 using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Collectors.Aws.Ec2.Checks;
@@ -46,7 +47,7 @@ internal static class Rules
         new(Provider.Aws, id, title, severity, "AwsEc2SecurityGroup", rationale, remediation, [AwsKinds.Ec2SecurityGroup], ItemByItem: true);
 
     public static IEnumerable<CheckResult> Ingress(CheckInput input, Func<JsonElement, bool> bad, string what) =>
-        CheckSupport.Each(input, AwsKinds.Ec2SecurityGroup, [], item =>
+        EvidenceChecks.Each(input, AwsKinds.Ec2SecurityGroup, [], item =>
         {
             if (Unreadable(item, "IpPermissions") is { } error)
             {
@@ -89,7 +90,7 @@ public sealed class DefaultSecurityGroupCheck : ICheck
         "Remove every inbound and outbound rule of the default security group.");
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.Ec2SecurityGroup, [], item =>
+        EvidenceChecks.Each(input, AwsKinds.Ec2SecurityGroup, [], item =>
         {
             if (item.Payload.Str("GroupName") != "default")
             {
@@ -115,7 +116,7 @@ public sealed class EbsDefaultEncryptionCheck : ICheck
         "Enable EBS encryption by default in every region (EnableEbsEncryptionByDefault).", [AwsKinds.Ec2EbsEncryptionDefault], ItemByItem: true);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.Ec2EbsEncryptionDefault, [], item =>
+        EvidenceChecks.Each(input, AwsKinds.Ec2EbsEncryptionDefault, [], item =>
             item.Payload.Bool("EbsEncryptionByDefault") is { } on ? CheckResult.Of(item, on, "enabled", "disabled") : CheckResult.Error(item, "EbsEncryptionByDefault missing from the evidence"));
 }
 
@@ -128,7 +129,7 @@ public sealed class VolumeEncryptedCheck : ICheck
         [AwsKinds.Ec2Volume], ItemByItem: true);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.Ec2Volume, [], item => item.Payload.Bool("Encrypted") is { } encrypted
+        EvidenceChecks.Each(input, AwsKinds.Ec2Volume, [], item => item.Payload.Bool("Encrypted") is { } encrypted
             ? CheckResult.Of(item, encrypted, "encrypted", "not encrypted")
             : CheckResult.Error(item, "Encrypted missing from the evidence"));
 }
@@ -142,7 +143,7 @@ public sealed class VpcFlowLogsCheck : ICheck
         [AwsKinds.Ec2Vpc], ItemByItem: true);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.Ec2Vpc, ["FlowLogs"], item =>
+        EvidenceChecks.Each(input, AwsKinds.Ec2Vpc, ["FlowLogs"], item =>
         {
             var logs = item.Payload.Path("FlowLogs").GetValueOrDefault().Array("FlowLogs").ToList();
             if (logs.Any(f => f.Str("FlowLogStatus") is null))

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EvidenceCollector.Checks;
 using EvidenceCollector.Collectors.Aws.Checks;
+using EvidenceCollector.Collectors.Common.Checks;
 using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Collectors.Aws.Iam.Checks;
@@ -13,7 +14,7 @@ public abstract class PasswordPolicyCheck : ICheck
     protected abstract (bool Passed, string Message) Judge(JsonElement policy);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.IamPasswordPolicy, [], item =>
+        EvidenceChecks.Each(input, AwsKinds.IamPasswordPolicy, [], item =>
         {
             // Only an explicit "no policy" (NoSuchEntity) is a fail; a malformed answer is an error.
             if (item.Payload.Bool("PasswordPolicyPresent") is not { } present)
@@ -98,7 +99,7 @@ public sealed class AccountMfaEnabledCheck : ICheck
         "Enable MFA for the root user.", [AwsKinds.IamAccountSummary]);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.IamAccountSummary, [], item =>
+        EvidenceChecks.Each(input, AwsKinds.IamAccountSummary, [], item =>
             item.Payload.Prop("SummaryMap") is not { } map
                 ? CheckResult.Error(item, "the account summary has no SummaryMap")
                 : RootCredentials.None(item) is { } why ? CheckResult.NotApplicable(item, why)

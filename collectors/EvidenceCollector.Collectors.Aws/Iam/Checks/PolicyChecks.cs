@@ -1,5 +1,6 @@
 using EvidenceCollector.Checks;
 using EvidenceCollector.Collectors.Aws.Checks;
+using EvidenceCollector.Collectors.Common.Checks;
 using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Collectors.Aws.Iam.Checks;
@@ -12,7 +13,7 @@ public abstract class PolicyNoAdminCheck : ICheck
     protected abstract string Scope { get; }
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.IamPolicy, ["PolicyVersion"], item =>
+        EvidenceChecks.Each(input, AwsKinds.IamPolicy, ["PolicyVersion"], item =>
         {
             if (item.Payload.Str("Scope") != Scope)
             {
@@ -68,7 +69,7 @@ public sealed class UserNoDirectPoliciesCheck : ICheck
         [AwsKinds.IamUser], ItemByItem: true);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.IamUser, ["AttachedPolicies", "InlinePolicies"], item =>
+        EvidenceChecks.Each(input, AwsKinds.IamUser, ["AttachedPolicies", "InlinePolicies"], item =>
         {
             var attached = item.Payload.Path("AttachedPolicies").GetValueOrDefault().Array("AttachedPolicies").Count();
             var inline = item.Payload.Path("InlinePolicies").GetValueOrDefault().Array("PolicyNames").Count();
@@ -105,7 +106,7 @@ public sealed class UserNoAdministratorAccessCheck : ICheck
             g => g,
             g => Privilege.Judge(g, $"group {g.Payload.Path("Group")?.Str("GroupName") ?? g.ResourceId}", policies, policiesIncomplete));
 
-        return CheckSupport.Each(input, AwsKinds.IamUser, [], user =>
+        return EvidenceChecks.Each(input, AwsKinds.IamUser, [], user =>
         {
             var arn = user.ResourceId;
             var name = user.Payload.Path("User")?.Str("UserName");
@@ -138,7 +139,7 @@ public sealed class UserNoAdministratorAccessCheck : ICheck
             }
 
             var status = admin is not null ? FindingStatus.Fail : unknown is not null ? FindingStatus.Error : FindingStatus.Pass;
-            return CheckSupport.Result(arn, user.Region, status, admin ?? unknown ?? "no administrator access directly, inline or through a group", used);
+            return EvidenceChecks.Result(arn, user.Region, status, admin ?? unknown ?? "no administrator access directly, inline or through a group", used);
         });
     }
 }
@@ -161,7 +162,7 @@ public sealed class RoleNoAdministratorAccessCheck : ICheck
     {
         var policies = Privilege.PoliciesByArn(input);
         var policiesIncomplete = input.IncompleteKinds.Contains(AwsKinds.IamPolicy);
-        return CheckSupport.Each(input, AwsKinds.IamRole, [], role =>
+        return EvidenceChecks.Each(input, AwsKinds.IamRole, [], role =>
         {
             var path = role.Payload.Path("Role")?.Str("Path") ?? "/";
             if (path.StartsWith("/aws-service-role/", StringComparison.Ordinal))
@@ -171,7 +172,7 @@ public sealed class RoleNoAdministratorAccessCheck : ICheck
 
             var (admin, unknown, used) = Privilege.Judge(role, "the role", policies, policiesIncomplete);
             var status = admin is not null ? FindingStatus.Fail : unknown is not null ? FindingStatus.Error : FindingStatus.Pass;
-            return CheckSupport.Result(role.ResourceId, role.Region, status, admin ?? unknown ?? "no administrator access attached or inline", used);
+            return EvidenceChecks.Result(role.ResourceId, role.Region, status, admin ?? unknown ?? "no administrator access attached or inline", used);
         });
     }
 }

@@ -1,5 +1,6 @@
 using EvidenceCollector.Checks;
 using EvidenceCollector.Collectors.Aws.Checks;
+using EvidenceCollector.Collectors.Common.Checks;
 using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Collectors.Aws.Kms.Checks;
@@ -13,7 +14,7 @@ public sealed class KeyRotationCheck : ICheck
         "Enable automatic key rotation (EnableKeyRotation).", [AwsKinds.KmsKey], ItemByItem: true);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(
+        EvidenceChecks.Each(
             input,
             AwsKinds.KmsKey,
             ["KeyMetadata", "Rotation"],
@@ -57,7 +58,7 @@ public sealed class KeyNotPendingDeletionCheck : ICheck
         "Cancel the key deletion (CancelKeyDeletion) unless the data it protects is meant to be destroyed.", [AwsKinds.KmsKey], ItemByItem: true);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.KmsKey, ["KeyMetadata"], item =>
+        EvidenceChecks.Each(input, AwsKinds.KmsKey, ["KeyMetadata"], item =>
         {
             var meta = item.Payload.Prop("KeyMetadata");
             if (meta?.Str("KeyManager") is null || meta?.Str("KeyState") is not { } state)

@@ -1,5 +1,6 @@
 using EvidenceCollector.Checks;
 using EvidenceCollector.Collectors.Aws.Checks;
+using EvidenceCollector.Collectors.Common.Checks;
 using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Collectors.Aws.Logs.Checks;
@@ -15,7 +16,7 @@ public sealed class LogGroupRetentionCheck : ICheck
         "Set the log group's retention to 365 days or more (or never expire).", [AwsKinds.LogsLogGroup], ItemByItem: true);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.LogsLogGroup, [], item => item.Payload.Prop("retentionInDays") is null
+        EvidenceChecks.Each(input, AwsKinds.LogsLogGroup, [], item => item.Payload.Prop("retentionInDays") is null
             ? CheckResult.Pass(item, "events never expire")
             : item.Payload.Long("retentionInDays") is not { } days
                 ? CheckResult.Error(item, $"retentionInDays is not a number of days: {item.Payload.Prop("retentionInDays")!.Value.GetRawText()}")
@@ -31,7 +32,7 @@ public sealed class LogGroupKmsCheck : ICheck
         "Associate a KMS key with the log group (AssociateKmsKey).", [AwsKinds.LogsLogGroup], ItemByItem: true);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.LogsLogGroup, [], item =>
+        EvidenceChecks.Each(input, AwsKinds.LogsLogGroup, [], item =>
             item.Payload.Prop("kmsKeyId") is { ValueKind: not (System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Null) } odd
                 ? CheckResult.Error(item, $"kmsKeyId is not a key ARN: {odd.GetRawText()}")
                 : CheckResult.Of(item, !string.IsNullOrEmpty(item.Payload.Str("kmsKeyId")), "encrypted with a KMS key", "not encrypted with a KMS key"));

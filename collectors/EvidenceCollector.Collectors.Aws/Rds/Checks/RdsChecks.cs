@@ -1,5 +1,6 @@
 using EvidenceCollector.Checks;
 using EvidenceCollector.Collectors.Aws.Checks;
+using EvidenceCollector.Collectors.Common.Checks;
 using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Collectors.Aws.Rds.Checks;
@@ -10,7 +11,7 @@ internal static class Instances
         new(Provider.Aws, id, title, severity, "AwsRdsDbInstance", rationale, remediation, [AwsKinds.RdsDbInstance], ItemByItem: true);
 
     public static IEnumerable<CheckResult> Each(CheckInput input, Func<EvidenceItem, CheckResult> judge) =>
-        CheckSupport.Each(input, AwsKinds.RdsDbInstance, [], judge);
+        EvidenceChecks.Each(input, AwsKinds.RdsDbInstance, [], judge);
 
     /// <summary>
     /// Where a setting the cluster owns is read: the instance's cluster (<c>DBCluster</c>) when it belongs to one,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EvidenceCollector.Checks;
 using EvidenceCollector.Collectors.Aws.Checks;
+using EvidenceCollector.Collectors.Common.Checks;
 using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Collectors.Aws.S3.Checks;
@@ -182,6 +183,22 @@ public static class PolicyExposure
 
 internal static class Buckets
 {
+    /// <summary>
+    /// The default-encryption settings of a bucket as S3 writes them
+    /// (<c>ServerSideEncryptionConfiguration/Rule/ApplyServerSideEncryptionByDefault</c>; one rule or several).
+    /// </summary>
+    public static IEnumerable<JsonElement> EncryptionDefaults(EvidenceItem item)
+    {
+        var rules = item.Payload.Path("Encryption", "ServerSideEncryptionConfiguration")?.Prop("Rule");
+        var list = rules switch
+        {
+            { ValueKind: JsonValueKind.Array } a => a.EnumerateArray().ToList(),
+            { ValueKind: JsonValueKind.Object } o => [o],
+            _ => [],
+        };
+        return list.Select(r => r.Prop("ApplyServerSideEncryptionByDefault")).Where(d => d is { ValueKind: JsonValueKind.Object }).Select(d => d!.Value);
+    }
+
     public static CheckMetadata Meta(string id, string title, Severity severity, string rationale, string remediation, params string[] extraKinds) =>
         new(Provider.Aws, id, title, severity, "AwsS3Bucket", rationale, remediation, [AwsKinds.S3Bucket, .. extraKinds], ItemByItem: extraKinds.Length == 0);
 }
@@ -192,10 +209,9 @@ public sealed class BucketDefaultEncryptionCheck : ICheck
         "Default encryption protects every object written without an explicit encryption header.", "Configure default encryption (SSE-S3 or SSE-KMS) on the bucket.");
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.S3Bucket, ["Encryption"], item =>
+        EvidenceChecks.Each(input, AwsKinds.S3Bucket, ["Encryption"], item =>
         {
-            var rules = item.Payload.Path("Encryption", "ServerSideEncryptionConfiguration").GetValueOrDefault().Array("ServerSideEncryptionRules")
-                .Select(r => r.Path("ServerSideEncryptionByDefault", "ServerSideEncryptionAlgorithm")?.GetString()).Where(a => !string.IsNullOrEmpty(a)).ToList();
+            var rules = Buckets.EncryptionDefaults(item).Select(d => d.Str("SSEAlgorithm")).Where(a => !string.IsNullOrEmpty(a)).ToList();
             return CheckResult.Of(item, item.Payload.Path("Encryption")?.Bool("Configured") == true && rules.Count > 0,
                 $"default encryption {string.Join(",", rules)}", "no default encryption configured");
         });
@@ -207,11 +223,9 @@ public sealed class BucketKmsEncryptionCheck : ICheck
         "SSE-KMS puts a key policy and CloudTrail-logged key use in front of the data.", "Set the bucket's default encryption to aws:kms with a customer-managed key.");
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.S3Bucket, ["Encryption"], item =>
+        EvidenceChecks.Each(input, AwsKinds.S3Bucket, ["Encryption"], item =>
         {
-            var defaults = item.Payload.Path("Encryption", "ServerSideEncryptionConfiguration").GetValueOrDefault().Array("ServerSideEncryptionRules")
-                .Select(r => r.Prop("ServerSideEncryptionByDefault")).Where(d => d is not null).Select(d => d!.Value).ToList();
-            var kms = defaults.Where(d => d.Str("ServerSideEncryptionAlgorithm") is "aws:kms" or "aws:kms:dsse").ToList();
+            var kms = Buckets.EncryptionDefaults(item).Where(d => d.Str("SSEAlgorithm") is "aws:kms" or "aws:kms:dsse").ToList();
 
             // aws:kms with no key id (or the alias aws/s3) is the AWS managed key: no key policy of the organisation's own.
             var customer = kms.Any(d => d.Str("KMSMasterKeyID") is { Length: > 0 } key && !key.EndsWith("alias/aws/s3", StringComparison.Ordinal));
@@ -230,7 +244,7 @@ public sealed class BucketPublicAccessBlockCheck : ICheck
     {
         var account = input.OfKind(AwsKinds.S3AccountPublicAccessBlock).FirstOrDefault();
         string[] flags = ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"];
-        return CheckSupport.Each(input, AwsKinds.S3Bucket, ["PublicAccessBlock"], item =>
+        return EvidenceChecks.Each(input, AwsKinds.S3Bucket, ["PublicAccessBlock"], item =>
         {
             // Each flag is in force when the bucket or the account sets it.
             var effective = flags.Select(f => (Flag: f, On: BucketExposure.Effective(item, account, f))).ToList();
@@ -243,7 +257,7 @@ public sealed class BucketPublicAccessBlockCheck : ICheck
                 FindingStatus.Fail => $"public access is not fully blocked: {string.Join(", ", off)} off for the bucket and the account",
                 _ => "the account's public access block could not be read, so the bucket's effective block is unknown",
             };
-            return CheckSupport.Result(item.ResourceId, item.Region, status, message, used);
+            return EvidenceChecks.Result(item.ResourceId, item.Region, status, message, used);
         });
     }
 }
@@ -254,7 +268,7 @@ public sealed class BucketAclNotPublicCheck : ICheck
         "A grant to AllUsers/AuthenticatedUsers exposes the bucket to anyone on the internet (or any AWS customer).", "Remove the public grants; disable ACLs (BucketOwnerEnforced).");
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.S3Bucket, ["Acl"], item =>
+        EvidenceChecks.Each(input, AwsKinds.S3Bucket, ["Acl"], item =>
         {
             var grants = BucketExposure.PublicGrants(item).Select(g => g.Str("Permission")).ToList();
             return CheckResult.Of(item, grants.Count == 0, "no public ACL grant", $"public ACL grants: {string.Join(",", grants)}");
@@ -270,21 +284,21 @@ public sealed class BucketPolicyNotPublicCheck : ICheck
     public IEnumerable<CheckResult> Evaluate(CheckInput input)
     {
         var account = input.OfKind(AwsKinds.S3AccountPublicAccessBlock).FirstOrDefault();
-        return CheckSupport.Each(input, AwsKinds.S3Bucket, ["Policy", "PublicAccessBlock"], item =>
+        return EvidenceChecks.Each(input, AwsKinds.S3Bucket, ["Policy", "PublicAccessBlock"], item =>
         {
             var used = account is null ? new[] { item } : [item, account];
             var reason = BucketExposure.PublicPolicy(item);
             if (reason is null)
             {
-                return CheckSupport.Result(item.ResourceId, item.Region, FindingStatus.Pass,
+                return EvidenceChecks.Result(item.ResourceId, item.Region, FindingStatus.Pass,
                     item.Payload.Path("Policy")?.Bool("Configured") == true ? "the bucket policy grants nothing to everyone" : "the bucket has no policy", used);
             }
 
             return BucketExposure.Effective(item, account, "RestrictPublicBuckets") switch
             {
-                true => CheckSupport.Result(item.ResourceId, item.Region, FindingStatus.Pass, $"{reason}, but RestrictPublicBuckets limits it to AWS services and the account's own principals", used),
-                false => CheckSupport.Result(item.ResourceId, item.Region, FindingStatus.Fail, reason, used),
-                null => CheckSupport.Result(item.ResourceId, item.Region, FindingStatus.Error, $"{reason}; the account's public access block could not be read, so whether S3 restricts it is unknown", used),
+                true => EvidenceChecks.Result(item.ResourceId, item.Region, FindingStatus.Pass, $"{reason}, but RestrictPublicBuckets limits it to AWS services and the account's own principals", used),
+                false => EvidenceChecks.Result(item.ResourceId, item.Region, FindingStatus.Fail, reason, used),
+                null => EvidenceChecks.Result(item.ResourceId, item.Region, FindingStatus.Error, $"{reason}; the account's public access block could not be read, so whether S3 restricts it is unknown", used),
             };
         });
     }
@@ -296,7 +310,7 @@ public sealed class BucketVersioningCheck : ICheck
         "Versioning keeps prior object versions so deleted or overwritten data can be restored.", "Enable versioning on the bucket.");
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.S3Bucket, ["Versioning"], item =>
+        EvidenceChecks.Each(input, AwsKinds.S3Bucket, ["Versioning"], item =>
             CheckResult.Of(item, item.Payload.Path("Versioning")?.Str("Status") == "Enabled", "versioning enabled", "versioning not enabled"));
 }
 
@@ -306,7 +320,7 @@ public sealed class BucketAccessLoggingCheck : ICheck
         "Server access logs record who requested which object, for investigations.", "Enable server access logging to a dedicated log bucket.");
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.S3Bucket, ["Logging"], item =>
+        EvidenceChecks.Each(input, AwsKinds.S3Bucket, ["Logging"], item =>
             CheckResult.Of(item, !string.IsNullOrEmpty(item.Payload.Path("Logging")?.Str("TargetBucketName")), "server access logging enabled", "server access logging disabled"));
 }
 
@@ -317,7 +331,7 @@ public sealed class BucketSecureTransportCheck : ICheck
         "Add a Deny statement for all principals with Condition {\"Bool\": {\"aws:SecureTransport\": \"false\"}}.");
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.S3Bucket, ["Policy"], item =>
+        EvidenceChecks.Each(input, AwsKinds.S3Bucket, ["Policy"], item =>
         {
             var bucketArn = item.Payload.Path("Bucket", "BucketName")?.GetString() is { } name ? $"arn:{AwsArn.Partition(item.Region)}:s3:::{name}" : item.ResourceId;
             var denies = item.Payload.Path("Policy", "Policy") is { } policy && CheckSupport.Statements(policy).Any(s =>
@@ -343,7 +357,7 @@ public sealed class BucketObjectLockCheck : ICheck
         "Enable Object Lock (new buckets, or via support for existing ones) with a default retention where records or backups are kept.");
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.S3Bucket, ["ObjectLock"], item =>
+        EvidenceChecks.Each(input, AwsKinds.S3Bucket, ["ObjectLock"], item =>
             CheckResult.Of(item, item.Payload.Path("ObjectLock", "ObjectLockConfiguration")?.Str("ObjectLockEnabled") == "Enabled", "Object Lock enabled", "Object Lock not enabled"));
 }
 
@@ -356,7 +370,7 @@ public sealed class AccountPublicAccessBlockCheck : ICheck
         "Enable all four settings of the account's S3 public access block.", [AwsKinds.S3AccountPublicAccessBlock]);
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        CheckSupport.Each(input, AwsKinds.S3AccountPublicAccessBlock, [], item =>
+        EvidenceChecks.Each(input, AwsKinds.S3AccountPublicAccessBlock, [], item =>
             item.Payload.Bool("Configured") is null
                 ? CheckResult.Error(item, "the account's public access block could not be read" + (item.Payload.Prop("error") is { } e ? $": {e.Str("code")}" : string.Empty))
                 : CheckResult.Of(item, BucketExposure.BlocksAll(item.Payload), "all four settings enabled", "the account's public access block is missing or incomplete"));

@@ -1,16 +1,15 @@
-namespace EvidenceCollector.Collectors.Aws.Api;
+namespace EvidenceCollector.Collectors.Common;
 
 /// <summary>
-/// The one bound on AWS API calls in flight (<c>Aws:MaxConcurrentCalls</c>), shared by the SDK clients and
-/// the signed client: collectors fan out freely, the wire sees at most this many requests at once. Both hold
-/// a slot per HTTP attempt, from the first byte sent to the last byte received (the SDK clients through
-/// <see cref="LimitedHttpClientFactory"/>), and none during back-off.
+/// The one bound on a provider's API calls in flight (<c>Aws:MaxConcurrentCalls</c>), shared by all its clients:
+/// collectors fan out freely, the wire sees at most this many requests at once. A slot is held per HTTP attempt,
+/// from the first byte sent to the last byte received (<see cref="LimitedSendHandler"/>), and none during back-off.
 /// </summary>
-public sealed class AwsCallLimiter(int maxConcurrentCalls)
+public sealed class CallLimiter(int maxConcurrentCalls)
 {
     private readonly SemaphoreSlim _slots = new(maxConcurrentCalls, maxConcurrentCalls);
 
-    public static AwsCallLimiter Unbounded { get; } = new(int.MaxValue);
+    public static CallLimiter Unbounded { get; } = new(int.MaxValue);
 
     public int Capacity { get; } = maxConcurrentCalls;
 
@@ -48,7 +47,7 @@ public sealed class AwsCallLimiter(int maxConcurrentCalls)
         return new Slot(this, System.Diagnostics.Stopwatch.GetTimestamp());
     }
 
-    public readonly struct Slot(AwsCallLimiter limiter, long since) : IDisposable
+    public readonly struct Slot(CallLimiter limiter, long since) : IDisposable
     {
         public void Dispose()
         {

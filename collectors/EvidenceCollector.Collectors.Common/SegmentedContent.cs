@@ -1,12 +1,13 @@
-namespace EvidenceCollector.Collectors.Aws.Api;
+namespace EvidenceCollector.Collectors.Common;
 
 /// <summary>
-/// An SDK answer's body read off the wire into pooled 16 kB segments, as the signed client reads its answers.
+/// An answer's body read off the wire into pooled 16 kB segments (<see cref="LimitedSendHandler"/> reads every
+/// answer so, SDK clients' and the signed client's alike).
 /// HttpContent's own buffering (LoadIntoBufferAsync) grows one array from the shared pool by doubling up to
 /// the body's size and gives each size back, and the pool's per-thread caches keep one of every size on every
 /// thread that handled a large page; segments of one size keep what the pool holds small and fixed.
 /// </summary>
-internal sealed class SegmentedContent : HttpContent
+public sealed class SegmentedContent : HttpContent
 {
     private readonly Canonical.SegmentedWriter _body;
 

@@ -1,17 +1,18 @@
-using EvidenceCollector.Collectors.Aws.Api;
+using EvidenceCollector.Collectors.Common;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
-namespace EvidenceCollector.Collectors.Aws.Tests.Api;
+namespace EvidenceCollector.Collectors.Common.Tests;
 
-public sealed class AwsRateGovernorTests
+public sealed class AdaptiveRateGovernorTests
 {
-    private static readonly AwsRateKey Kms = new("ASIAEXAMPLE", "kms", "eu-west-1");
+    private static readonly RateLane Kms = new("ASIAEXAMPLE", "eu-west-1", "kms");
 
     [Fact]
     public void Reserve_LaneNeverThrottled_SendsFreely()
     {
         var time = new FakeTimeProvider();
-        var governor = new AwsRateGovernor(time);
+        var governor = new AdaptiveRateGovernor(time);
 
         for (var i = 0; i < 1_000; i++)
         {
@@ -27,10 +28,10 @@ public sealed class AwsRateGovernorTests
     public void Answered_FirstThrottle_PacesTheLaneAtBackoffOfTheRateItWasSendingAt()
     {
         var time = new FakeTimeProvider();
-        var governor = new AwsRateGovernor(time);
+        var governor = new AdaptiveRateGovernor(time);
 
         // 20 requests a second for two seconds, the last one throttled.
-        AwsRateTicket last = default;
+        RateTicket last = default;
         for (var i = 0; i < 40; i++)
         {
             governor.Reserve(Kms, out last);
@@ -39,7 +40,7 @@ public sealed class AwsRateGovernorTests
 
         governor.Answered(last, throttled: true);
 
-        Assert.InRange(governor.RateOf(Kms)!.Value, 19 * AwsRateGovernor.Backoff, 21 * AwsRateGovernor.Backoff);
+        Assert.InRange(governor.RateOf(Kms)!.Value, 19 * AdaptiveRateGovernor.Backoff, 21 * AdaptiveRateGovernor.Backoff);
         Assert.Equal(1, governor.Cuts);
 
         // The turns that follow are one interval apart, while the clock stands still (a little less than one: the
@@ -53,15 +54,15 @@ public sealed class AwsRateGovernorTests
 
         // Another lane (another service, region or account) is not slowed.
         Assert.Equal(TimeSpan.Zero, governor.Reserve(Kms with { Service = "s3" }, out _));
-        Assert.Equal(TimeSpan.Zero, governor.Reserve(Kms with { Region = "us-east-1" }, out _));
-        Assert.Equal(TimeSpan.Zero, governor.Reserve(Kms with { AccessKeyId = "ASIAOTHER" }, out _));
+        Assert.Equal(TimeSpan.Zero, governor.Reserve(Kms with { Scope = "us-east-1" }, out _));
+        Assert.Equal(TimeSpan.Zero, governor.Reserve(Kms with { Principal = "ASIAOTHER" }, out _));
     }
 
     [Fact]
     public void Answered_ThrottleOfARequestPacedAtTheOldRate_DoesNotCutAgain()
     {
         var time = new FakeTimeProvider();
-        var governor = new AwsRateGovernor(time);
+        var governor = new AdaptiveRateGovernor(time);
         for (var i = 0; i < 20; i++)
         {
             governor.Reserve(Kms, out var ok);
@@ -78,7 +79,7 @@ public sealed class AwsRateGovernorTests
 
         Assert.Equal(1, governor.Cuts);
         var rate = governor.RateOf(Kms)!.Value;
-        Assert.InRange(rate, 10 * AwsRateGovernor.Backoff, 14 * AwsRateGovernor.Backoff);
+        Assert.InRange(rate, 10 * AdaptiveRateGovernor.Backoff, 14 * AdaptiveRateGovernor.Backoff);
         Assert.False(governor.StillValid(inFlight[0]));
 
         // A request paced at the new rate and throttled again cuts once more.
@@ -95,7 +96,7 @@ public sealed class AwsRateGovernorTests
     public void Rate_GrowsWithoutThrottles_AndTheLaneIsReleasedAfterAQuietMinute()
     {
         var time = new FakeTimeProvider();
-        var governor = new AwsRateGovernor(time);
+        var governor = new AdaptiveRateGovernor(time);
         governor.Reserve(Kms, out var ok);
         governor.Answered(ok, throttled: false);
         time.Advance(TimeSpan.FromSeconds(1));
@@ -104,9 +105,9 @@ public sealed class AwsRateGovernorTests
         var cut = governor.RateOf(Kms)!.Value;
 
         time.Advance(TimeSpan.FromSeconds(10));
-        Assert.Equal(cut * Math.Pow(1 + AwsRateGovernor.Growth, 10), governor.RateOf(Kms)!.Value, precision: 6);
+        Assert.Equal(cut * Math.Pow(1 + AdaptiveRateGovernor.Growth, 10), governor.RateOf(Kms)!.Value, precision: 6);
 
-        time.Advance(AwsRateGovernor.Release);
+        time.Advance(AdaptiveRateGovernor.Release);
         Assert.Equal(TimeSpan.Zero, governor.Reserve(Kms, out _));
         Assert.Null(governor.RateOf(Kms));
     }
@@ -115,8 +116,8 @@ public sealed class AwsRateGovernorTests
     public void Answered_LaneStartsPacing_LogsOnceNamingServiceAndRegionButNotTheWholeAccessKey()
     {
         var time = new FakeTimeProvider();
-        var logs = new Support.CapturingLoggerFactory();
-        var governor = new AwsRateGovernor(time, logger: new Microsoft.Extensions.Logging.Logger<AwsRateGovernor>(logs));
+        var logger = new FakeLogger<AdaptiveRateGovernor>();
+        var governor = new AdaptiveRateGovernor(time, logger: logger);
         for (var cut = 0; cut < 3; cut++)
         {
             governor.Reserve(Kms, out var ok);
@@ -128,11 +129,11 @@ public sealed class AwsRateGovernorTests
         }
 
         Assert.Equal(3, governor.Cuts);
-        var line = Assert.Single(logs.Lines);
+        var line = Assert.Single(logger.Collector.GetSnapshot()).Message;
         Assert.Contains("kms in eu-west-1", line, StringComparison.Ordinal);
         Assert.Contains("MPLE", line, StringComparison.Ordinal);
-        Assert.DoesNotContain(Kms.AccessKeyId, line, StringComparison.Ordinal);
-        Assert.DoesNotContain(Kms.AccessKeyId, Kms.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Kms.Principal, line, StringComparison.Ordinal);
+        Assert.DoesNotContain(Kms.Principal, Kms.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -141,7 +142,7 @@ public sealed class AwsRateGovernorTests
         // 64 requests go out together into a lane never seen; the small throttle answer comes back before any
         // of the successful ones.
         var time = new FakeTimeProvider();
-        var governor = new AwsRateGovernor(time);
+        var governor = new AdaptiveRateGovernor(time);
         var burst = Enumerable.Range(0, 64).Select(_ => { governor.Reserve(Kms, out var t); return t; }).ToList();
         time.Advance(TimeSpan.FromMilliseconds(5));
         governor.Answered(burst[0], throttled: true);
@@ -219,14 +220,14 @@ public sealed class AwsRateGovernorTests
     /// between its turns.
     /// </summary>
     /// <summary>A governor on a fake clock whose KMS lane paces at about 10/s, and that pace's interval.</summary>
-    private static (FakeTimeProvider Time, AwsRateGovernor Governor, TimeSpan Interval) PacedAtAboutTenPerSecond()
+    private static (FakeTimeProvider Time, AdaptiveRateGovernor Governor, TimeSpan Interval) PacedAtAboutTenPerSecond()
     {
         var time = new FakeTimeProvider();
-        var governor = new AwsRateGovernor(time);
+        var governor = new AdaptiveRateGovernor(time);
         return (time, governor, PaceAtAboutTenPerSecond(time, governor));
     }
 
-    private static TimeSpan PaceAtAboutTenPerSecond(FakeTimeProvider time, AwsRateGovernor governor)
+    private static TimeSpan PaceAtAboutTenPerSecond(FakeTimeProvider time, AdaptiveRateGovernor governor)
     {
         for (var i = 0; i < 10; i++)
         {
@@ -257,8 +258,8 @@ public sealed class AwsRateGovernorTests
     public void Reserve_LanesIdleForTenMinutes_AreForgotten()
     {
         var time = new FakeTimeProvider();
-        var governor = new AwsRateGovernor(time);
-        var old = Kms with { AccessKeyId = "ASIAOLDSESSION" };
+        var governor = new AdaptiveRateGovernor(time);
+        var old = Kms with { Principal = "ASIAOLDSESSION" };
         governor.Reserve(old, out _);
         governor.Reserve(Kms, out _);
 
@@ -277,7 +278,7 @@ public sealed class AwsRateGovernorTests
     public void Disabled_NeverPaces()
     {
         var time = new FakeTimeProvider();
-        var governor = new AwsRateGovernor(time, enabled: false);
+        var governor = new AdaptiveRateGovernor(time, enabled: false);
         for (var i = 0; i < 100; i++)
         {
             Assert.Equal(TimeSpan.Zero, governor.Reserve(Kms, out var ticket));
@@ -286,24 +287,6 @@ public sealed class AwsRateGovernorTests
 
         Assert.Equal(0, governor.Cuts);
         Assert.Null(governor.RateOf(Kms));
-    }
-
-    [Theory]
-    [InlineData("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7", "AKIDEXAMPLE", "iam", "us-east-1")]
-    [InlineData("AWS4-HMAC-SHA256 Credential=ASIA123/20261130/eu-west-1/kms/aws4_request,SignedHeaders=host,Signature=00", "ASIA123", "kms", "eu-west-1")]
-    public void FromAuthorization_SigV4Header_NamesTheLaneOfItsCredentialScope(string header, string accessKey, string service, string region)
-    {
-        Assert.Equal(new AwsRateKey(accessKey, service, region), AwsRateKey.FromAuthorization(header));
-    }
-
-    [Theory]
-    [InlineData("Bearer abc")]
-    [InlineData("AWS AKIDEXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg=")]
-    [InlineData("AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/iam, Signature=00")]
-    [InlineData("AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/iam/aws4_request/extra, Signature=00")]
-    public void FromAuthorization_AnythingElse_IsNoLane(string header)
-    {
-        Assert.Null(AwsRateKey.FromAuthorization(header));
     }
 
     /// <summary>
@@ -333,7 +316,7 @@ public sealed class AwsRateGovernorTests
         var latency = TimeSpan.FromMilliseconds(20);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero));
         var start = time.GetUtcNow();
-        var governor = new AwsRateGovernor(time, enabled);
+        var governor = new AdaptiveRateGovernor(time, enabled);
         var random = new Random(7);
         var tokens = Burst;
         var refilled = start;
@@ -351,7 +334,7 @@ public sealed class AwsRateGovernorTests
         }
 
         // Each caller: (when it next acts, what it does then, its ticket, its attempt number).
-        var callers = Enumerable.Range(0, 32).Select(_ => (At: start, State: 0, Ticket: default(AwsRateTicket), Attempt: 1, Admitted: false)).ToArray();
+        var callers = Enumerable.Range(0, 32).Select(_ => (At: start, State: 0, Ticket: default(RateTicket), Attempt: 1, Admitted: false)).ToArray();
         var (admitted, throttled, gaveUp) = (0, 0, 0);
         while (true)
         {

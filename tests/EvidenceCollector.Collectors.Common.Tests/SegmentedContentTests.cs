@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
-using EvidenceCollector.Collectors.Aws.Api;
+using EvidenceCollector.Collectors.Common;
 
-namespace EvidenceCollector.Collectors.Aws.Tests.Api;
+namespace EvidenceCollector.Collectors.Common.Tests;
 
 public sealed class SegmentedContentTests
 {

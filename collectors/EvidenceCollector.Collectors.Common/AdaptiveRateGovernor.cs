@@ -2,54 +2,38 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace EvidenceCollector.Collectors.Aws.Api;
+namespace EvidenceCollector.Collectors.Common;
 
-/// <summary>The lane a request is paced in: AWS throttles per account (here: per access key), service and region.</summary>
-public readonly record struct AwsRateKey(string AccessKeyId, string Service, string Region)
+/// <summary>
+/// The lane a request is paced in, opaque to the governor: each provider says what its service throttles by.
+/// AWS: an access key (so an account's session), a service and a region. Azure: a principal, a subscription and
+/// a resource provider.
+/// </summary>
+/// <param name="Principal">Who sends (an access key id, an object id): an identifier, never a secret; only its last four characters are ever shown.</param>
+/// <param name="Scope">Where the limit applies (a region, a subscription).</param>
+/// <param name="Service">What is throttled (a service, a resource provider).</param>
+public readonly record struct RateLane(string Principal, string Scope, string Service)
 {
-    /// <summary>For messages: the access key is an identifier, not a secret, but only its last four characters are shown.</summary>
-    public override string ToString() => $"{Service} in {Region} for the access key ending {(AccessKeyId.Length > 4 ? AccessKeyId[^4..] : AccessKeyId)}";
+    /// <summary>The last four characters of <see cref="Principal"/>, for messages.</summary>
+    public string PrincipalEnd => Principal.Length > 4 ? Principal[^4..] : Principal;
 
-    /// <summary>
-    /// The lane of a SigV4-signed request, from its <c>Authorization</c> header's credential scope
-    /// (<c>AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request, ...</c>); null for anything else.
-    /// </summary>
-    public static AwsRateKey? FromAuthorization(string authorization)
-    {
-        const string Marker = "Credential=";
-        var at = authorization.IndexOf(Marker, StringComparison.Ordinal);
-        if (at < 0)
-        {
-            return null;
-        }
-
-        var scope = authorization.AsSpan(at + Marker.Length);
-        var end = scope.IndexOfAny(',', ' ');
-        if (end >= 0)
-        {
-            scope = scope[..end];
-        }
-
-        Span<Range> parts = stackalloc Range[6];
-        return scope.Split(parts, '/') == 5 && scope[parts[4]].SequenceEqual("aws4_request")
-            ? new AwsRateKey(scope[parts[0]].ToString(), scope[parts[3]].ToString(), scope[parts[2]].ToString())
-            : null;
-    }
+    public override string ToString() => $"{Service} in {Scope} for the principal ending {PrincipalEnd}";
 }
 
 /// <summary>
 /// A request's place in its lane: which rate it was paced at (so an answer to it is read against that rate), the
 /// lane object it was taken in, and whether it queued for its turn (then the caller must
-/// <see cref="AwsRateGovernor.Leave"/> the queue, with its turn or without).
+/// <see cref="AdaptiveRateGovernor.Leave"/> the queue, with its turn or without).
 /// </summary>
-public readonly record struct AwsRateTicket(AwsRateKey Key, int Generation, bool Queued)
+public readonly record struct RateTicket(RateLane Key, int Generation, bool Queued)
 {
     internal object? Lane { get; init; }
 }
 
 /// <summary>
-/// Client-side adaptive rate limiting (<c>Aws:AdaptiveRateLimiting</c>), shared by the SDK clients and the signed
-/// client. A lane sends freely until AWS throttles it. From then on its requests are paced: at first at
+/// Client-side adaptive rate limiting (<c>Aws:AdaptiveRateLimiting</c>, and each provider's equivalent), shared by
+/// every client of a provider. A lane sends freely until the service throttles it (as the provider classifies its
+/// answers: AWS throttling codes, ARM 429). From then on its requests are paced: at first at
 /// <see cref="Backoff"/> of the rate the lane was sending at over the last <see cref="Window"/> (an upper bound of
 /// what it is admitted), cut to <see cref="Backoff"/> again on each throttle of a request paced at the current
 /// rate, compounding by <see cref="Growth"/> per second without one, and released after <see cref="Release"/>
@@ -66,9 +50,9 @@ public readonly record struct AwsRateTicket(AwsRateKey Key, int Generation, bool
 /// throttles that causes are few, and each cuts the rate as any other.
 /// </para>
 /// </summary>
-public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILogger<AwsRateGovernor>? logger = null)
+public sealed class AdaptiveRateGovernor(TimeProvider time, bool enabled = true, ILogger<AdaptiveRateGovernor>? logger = null)
 {
-    private readonly ILogger _logger = logger ?? NullLogger<AwsRateGovernor>.Instance;
+    private readonly ILogger _logger = logger ?? NullLogger<AdaptiveRateGovernor>.Instance;
 
     /// <summary>Share of the rate kept when a request paced at it is throttled (and of the sending rate at the first throttle).</summary>
     public const double Backoff = 0.85;
@@ -94,21 +78,21 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
     /// <summary>A waiter looks at its ticket at least this often: a cut or a release while it waits gives it a new turn.</summary>
     public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(1);
 
-    private readonly ConcurrentDictionary<AwsRateKey, Lane> _lanes = new();
+    private readonly ConcurrentDictionary<RateLane, Lane> _lanes = new();
 
     private long _cuts;
 
     private long _nextSweep;
 
-    public static AwsRateGovernor Disabled { get; } = new(TimeProvider.System, enabled: false);
+    public static AdaptiveRateGovernor Disabled { get; } = new(TimeProvider.System, enabled: false);
 
     public bool Enabled => enabled;
 
     /// <summary>The paced rate of a lane now, or null when it sends freely (for metrics, benchmarks and tests).</summary>
-    public double? RateOf(AwsRateKey key) => _lanes.TryGetValue(key, out var lane) ? lane.CurrentRate(time.GetTimestamp()) : null;
+    public double? RateOf(RateLane key) => _lanes.TryGetValue(key, out var lane) ? lane.CurrentRate(time.GetTimestamp()) : null;
 
     /// <summary>Every lane seen so far and its paced rate now, null while it sends freely (for metrics, benchmarks and tests).</summary>
-    public IReadOnlyDictionary<AwsRateKey, double?> Lanes()
+    public IReadOnlyDictionary<RateLane, double?> Lanes()
     {
         var now = time.GetTimestamp();
         return _lanes.ToDictionary(l => l.Key, l => l.Value.CurrentRate(now));
@@ -119,15 +103,15 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
 
     /// <summary>
     /// Takes the next turn in the key's lane: how long to wait before sending (zero while the lane sends freely).
-    /// A ticket that queued (<see cref="AwsRateTicket.Queued"/>) must <see cref="Leave"/> the queue once the
+    /// A ticket that queued (<see cref="RateTicket.Queued"/>) must <see cref="Leave"/> the queue once the
     /// wait ends, with its turn or without; before sending, the caller checks it is <see cref="StillValid"/> (a
     /// cut or a release while it waited changes the pace, and it takes a new turn).
     /// </summary>
-    public TimeSpan Reserve(AwsRateKey key, out AwsRateTicket ticket)
+    public TimeSpan Reserve(RateLane key, out RateTicket ticket)
     {
         if (!enabled)
         {
-            ticket = new AwsRateTicket(key, 0, false);
+            ticket = new RateTicket(key, 0, false);
             return TimeSpan.Zero;
         }
 
@@ -150,11 +134,11 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
         }
     }
 
-    public bool StillValid(AwsRateTicket ticket) =>
+    public bool StillValid(RateTicket ticket) =>
         !enabled || ticket.Lane is not Lane lane || lane.Generation == ticket.Generation;
 
     /// <summary>Ends a queued ticket's wait: <paramref name="abandoned"/> when it will not be sent on this turn.</summary>
-    public void Leave(AwsRateTicket ticket, bool abandoned)
+    public void Leave(RateTicket ticket, bool abandoned)
     {
         if (enabled && ticket.Queued && ticket.Lane is Lane lane)
         {
@@ -163,7 +147,7 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
     }
 
     /// <summary>Waits for the key's turn (<see cref="Reserve"/> until a turn holds), looking at the ticket every <see cref="Recheck"/>.</summary>
-    public async ValueTask<AwsRateTicket> WaitTurnAsync(AwsRateKey key, CancellationToken cancellationToken)
+    public async ValueTask<RateTicket> WaitTurnAsync(RateLane key, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -197,7 +181,7 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
     }
 
     /// <summary>Records the answer to a request sent on <paramref name="ticket"/>: admitted, or throttled.</summary>
-    public void Answered(AwsRateTicket ticket, bool throttled)
+    public void Answered(RateTicket ticket, bool throttled)
     {
         if (!enabled || ticket.Lane is not Lane lane)
         {
@@ -209,9 +193,8 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
             Interlocked.Increment(ref _cuts);
             if (started is { } rate)
             {
-                // Once per lane and episode, not per cut; the access key is an identifier, and only its end is shown.
-                var key = ticket.Key.AccessKeyId;
-                Aws.Log.LanePaced(_logger, ticket.Key.Service, ticket.Key.Region, key.Length > 4 ? key[^4..] : key, rate);
+                // Once per lane and episode, not per cut; the principal is an identifier, and only its end is shown.
+                Log.LanePaced(_logger, ticket.Key.Service, ticket.Key.Scope, ticket.Key.PrincipalEnd, rate);
             }
         }
     }
@@ -264,12 +247,12 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
         }
 
         /// <summary>False when the lane was retired (the caller takes its turn in a fresh one).</summary>
-        public bool TryReserve(long now, AwsRateKey key, out AwsRateTicket ticket, out TimeSpan wait)
+        public bool TryReserve(long now, RateLane key, out RateTicket ticket, out TimeSpan wait)
         {
             lock (_lock)
             {
                 wait = TimeSpan.Zero;
-                ticket = new AwsRateTicket(key, Generation, false) { Lane = this };
+                ticket = new RateTicket(key, Generation, false) { Lane = this };
                 if (_retired)
                 {
                     return false;
@@ -281,7 +264,7 @@ public sealed class AwsRateGovernor(TimeProvider time, bool enabled = true, ILog
                     _rate = 0;
                     _firstSent = -1;
                     Generation++;
-                    ticket = new AwsRateTicket(key, Generation, false) { Lane = this };
+                    ticket = new RateTicket(key, Generation, false) { Lane = this };
                 }
 
                 if (_rate == 0)
