@@ -1,3 +1,3 @@
 // Before any other work: the arenas glibc creates from here on are capped (see NativeHeap).
-EvidenceCollector.Pipeline.NativeHeap.LimitArenas();
+EvidenceCollector.Cli.Hosting.NativeHeap.LimitArenas();
 return await EvidenceCollector.Cli.EvidenceCli.RunAsync(args).ConfigureAwait(false);

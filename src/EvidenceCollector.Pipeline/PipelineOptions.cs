@@ -20,7 +20,7 @@ public sealed class PipelineOptions : IValidatableObject
     public TimeSpan CollectorTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>
-    /// While a run goes, glibc's malloc gives its freed memory back this often (<see cref="NativeHeap.Trim"/>;
+    /// While a run goes, glibc's malloc gives its freed memory back this often (the host's native heap trim;
     /// Linux only); zero turns it off.
     /// </summary>
     public TimeSpan NativeHeapTrimInterval { get; set; } = TimeSpan.FromSeconds(1);

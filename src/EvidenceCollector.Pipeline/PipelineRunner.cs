@@ -64,6 +64,7 @@ public sealed class PipelineRunner
     private readonly ILogger<PipelineRunner> _logger;
     private readonly ProviderRegistry _providers;
     private readonly CheckEvaluationContext _evaluationContext;
+    private readonly IReadOnlyList<IRunHook> _hooks;
 
     public PipelineRunner(
         ProviderRegistry providers,
@@ -76,8 +77,10 @@ public sealed class PipelineRunner
         ISignerSource signers,
         RunEnvironment environment,
         TimeProvider time,
-        ILogger<PipelineRunner> logger)
+        ILogger<PipelineRunner> logger,
+        IEnumerable<IRunHook>? hooks = null)
     {
+        _hooks = hooks?.ToList() ?? [];
         _providers = providers;
         _planners = planners.ToList();
         _collectors = collectors.ToList();
@@ -100,8 +103,8 @@ public sealed class PipelineRunner
     public async Task<RunOutcome> RunAsync(IEvidenceWriter store, RunRequest request, IRunProgress? progress, CancellationToken cancellationToken)
     {
         progress ??= NullRunProgress.Instance;
-        using var trimming = _options.NativeHeapTrimInterval > TimeSpan.Zero ? NativeHeap.TrimEvery(_options.NativeHeapTrimInterval, _time) : null;
         using var writer = store.BeginRun(new RunStart(request.Trigger, request.RequestedBy, request.Scope, _environment.ToolVersion, _environment.ConfigHash));
+        using var hooks = new HookScope(_hooks.Select(h => h.RunStarting(writer.RunId)));
         Log.RunStarted(_logger, writer.RunId, request.Trigger.ToWire(), request.Scope.ToString());
         try
         {
@@ -663,4 +666,27 @@ public sealed class PipelineRunner
 
     /// <summary>Payloads from this size on are judged from a copy of their parsed form (see <see cref="EvaluateGroup"/>).</summary>
     private const int LargePayloadBytes = 64 * 1024;
+
+    private sealed class HookScope(IEnumerable<IDisposable?> started) : IDisposable
+    {
+        private readonly List<IDisposable?> _started = [.. started];
+
+        public void Dispose()
+        {
+            foreach (var scope in _started)
+            {
+                scope?.Dispose();
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Something the host does for as long as a run goes (e.g. trimming the process's native heap): the pipeline
+/// library itself does no process-level tuning.
+/// </summary>
+public interface IRunHook
+{
+    /// <summary>Called when a run begins; the returned scope (if any) is disposed when the run ends.</summary>
+    IDisposable? RunStarting(string runId);
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using EvidenceCollector.Checks;
 using EvidenceCollector.Collectors.Aws;
 using EvidenceCollector.Estate;
+using EvidenceCollector.Estate.Aws;
 using EvidenceCollector.Mapping;
 using EvidenceCollector.Model;
 using EvidenceCollector.Pipeline;
@@ -309,6 +310,7 @@ internal static class AwsBenchmark
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(b => b.AddFilter(_ => false));
         services.AddEvidencePipeline(configuration);
+        EvidenceCollector.Cli.Hosting.NativeHeapTrimHook.Register(services);
         services.AddSingleton(new RunEnvironment("bench", "bench"));
         services.AddAwsCollectors(configuration, new AwsOverride(new BasicAWSCredentials(DemoCredentials.AccessKeyId, DemoCredentials.SecretAccessKey), endpoint));
         services.AddSingleton<EvidenceCollector.Providers.IProviderModule, AwsProviderModule>();

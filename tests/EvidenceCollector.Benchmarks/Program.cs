@@ -28,7 +28,7 @@ switch (scenario)
         return 0;
     case "aws-collect":
         // The collector process measured for RSS starts as `evidence` does.
-        EvidenceCollector.Pipeline.NativeHeap.LimitArenas();
+        EvidenceCollector.Cli.Hosting.NativeHeap.LimitArenas();
         await AwsBenchmark.CollectOnlyAsync(args[1], Arg(2, 32));
         return 0;
     case "aws-separate":

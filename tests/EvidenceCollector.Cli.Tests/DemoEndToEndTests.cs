@@ -112,8 +112,8 @@ public sealed class DemoEndToEndTests : IDisposable
             var environment = new Dictionary<string, string>
             {
                 ["AWS_ENDPOINT_URL"] = endpoint,
-                ["AWS_ACCESS_KEY_ID"] = EvidenceCollector.Estate.DemoCredentials.AccessKeyId,
-                ["AWS_SECRET_ACCESS_KEY"] = EvidenceCollector.Estate.DemoCredentials.SecretAccessKey,
+                ["AWS_ACCESS_KEY_ID"] = EvidenceCollector.Estate.Aws.DemoCredentials.AccessKeyId,
+                ["AWS_SECRET_ACCESS_KEY"] = EvidenceCollector.Estate.Aws.DemoCredentials.SecretAccessKey,
                 ["AWS_REGION"] = "us-east-1",
                 ["EVIDENCE__Aws__Regions__0"] = "eu-west-1",
                 ["EVIDENCE__Aws__CredentialReportPollInterval"] = "00:00:00.100",

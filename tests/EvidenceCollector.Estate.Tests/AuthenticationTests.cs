@@ -1,6 +1,8 @@
 using System.Net;
 using System.Xml.Linq;
 
+using EvidenceCollector.Estate.Aws;
+
 namespace EvidenceCollector.Estate.Tests;
 
 public sealed class AuthenticationTests(EstateFixture estate) : IClassFixture<EstateFixture>

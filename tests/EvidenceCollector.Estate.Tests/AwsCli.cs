@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 
+using EvidenceCollector.Estate.Aws;
+
 namespace EvidenceCollector.Estate.Tests;
 
 /// <summary>Runs the real <c>aws</c> CLI against the estate: an independent parser of its answers.</summary>

@@ -1,3 +1,5 @@
+using EvidenceCollector.Estate.Aws;
+
 namespace EvidenceCollector.Estate.Tests;
 
 /// <summary>The real <c>aws</c> CLI (botocore) parses the estate's answers.</summary>

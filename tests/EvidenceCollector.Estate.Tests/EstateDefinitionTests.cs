@@ -1,5 +1,7 @@
 using System.Text.Json;
 
+using EvidenceCollector.Estate.Aws;
+
 namespace EvidenceCollector.Estate.Tests;
 
 public sealed class EstateDefinitionTests

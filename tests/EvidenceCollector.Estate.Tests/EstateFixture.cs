@@ -1,3 +1,5 @@
+using EvidenceCollector.Estate.Aws;
+
 namespace EvidenceCollector.Estate.Tests;
 
 /// <summary>One demo estate server shared by the read-only tests of a class.</summary>

@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using System.Xml.Linq;
 
+using EvidenceCollector.Estate.Aws;
+
 namespace EvidenceCollector.Estate.Tests;
 
 public sealed class JsonServicesTests(EstateFixture estate) : IClassFixture<EstateFixture>

@@ -9,6 +9,8 @@ using Amazon.S3.Model;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 
+using EvidenceCollector.Estate.Aws;
+
 namespace EvidenceCollector.Estate.Tests;
 
 /// <summary>The real AWS SDK for .NET clients, pointed at the estate, parse its answers.</summary>

@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Xml;
 using System.Xml.Linq;
 
+using EvidenceCollector.Estate.Aws;
+
 namespace EvidenceCollector.Estate.Tests;
 
 /// <summary>Throttling, injected failures and latency; each test runs its own server because it changes switches.</summary>

@@ -3,12 +3,16 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 
+using EvidenceCollector.Estate.Aws;
+
 namespace EvidenceCollector.Estate.Tests;
 
 /// <summary>A small SigV4 client for the protocols the SDK packages here do not cover (Query, JSON 1.1, S3 Control).</summary>
-internal sealed class TestSigner(Uri baseUrl, string accessKeyId = DemoCredentials.AccessKeyId, string secretAccessKey = DemoCredentials.SecretAccessKey, string? sessionToken = null)
+internal sealed class TestSigner(Uri baseUrl, string accessKeyId = DemoCredentials.AccessKeyId, string secretAccessKey = DemoCredentials.SecretAccessKey, string? sessionToken = null, HttpClient? http = null)
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private static readonly HttpClient DefaultHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    private HttpClient Http => http ?? DefaultHttp;
 
     public Task<HttpResponseMessage> QueryAsync(string service, string region, string action, string version, params (string Key, string Value)[] parameters)
     {

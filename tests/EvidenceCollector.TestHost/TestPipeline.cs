@@ -20,13 +20,15 @@ public static class TestPipeline
         IReadOnlyList<string>? skippedRegions = null,
         IDictionary<string, string?>? settings = null,
         ISignerSource? signers = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        Action<IServiceCollection>? extra = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(b => b.AddFilter(_ => false));
         Register(services, configuration, behaviour, mappingsDirectory, accounts, regions, skippedRegions, signers, time);
+        extra?.Invoke(services);
         return services.BuildServiceProvider();
     }
 

@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using EvidenceCollector.Cli.Infrastructure;
 using EvidenceCollector.Collectors.Aws;
 using EvidenceCollector.Estate;
+using EvidenceCollector.Estate.Aws;
 using EvidenceCollector.Model;
 using EvidenceCollector.Store;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EvidenceCollector.Cli.Infrastructure;
 using EvidenceCollector.Estate;
+using EvidenceCollector.Estate.Aws;
 
 namespace EvidenceCollector.Cli.Commands;
 

@@ -54,6 +54,7 @@ public static class RunCommand
     {
         services.AddSingleton(TimeProvider.System);
         services.AddEvidencePipeline(configuration);
+        Hosting.NativeHeapTrimHook.Register(services);
         services.AddSingleton(app.Services.GetRequiredService<RunEnvironment>());
         ProviderModules.Register(services, configuration);
         services.AddSingleton(mapping);

@@ -81,6 +81,7 @@ public sealed class App : IDisposable
             Path.GetFullPath(string.IsNullOrWhiteSpace(configuration["Store:Path"]) ? DefaultStorePath : configuration["Store:Path"]!),
             string.IsNullOrWhiteSpace(configuration["Mapping:Path"]) ? Path.Combine(AppContext.BaseDirectory, "mappings") : Path.GetFullPath(configuration["Mapping:Path"]!));
         services.AddEvidencePipeline(configuration);
+        Hosting.NativeHeapTrimHook.Register(services);
         services.AddSingleton(new RunEnvironment(ToolVersion, AppConfiguration.Hash(configuration)));
         ProviderModules.Register(services, configuration);
         register?.Invoke(services, configuration, paths);

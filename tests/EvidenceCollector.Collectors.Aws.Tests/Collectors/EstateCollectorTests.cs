@@ -2,6 +2,7 @@ using Amazon.Runtime;
 using EvidenceCollector.Checks;
 using EvidenceCollector.Collectors.Aws.Tests.Support;
 using EvidenceCollector.Estate;
+using EvidenceCollector.Estate.Aws;
 using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Collectors.Aws.Tests.Collectors;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using EvidenceCollector.Collectors.Aws.Tests.Support;
 using EvidenceCollector.Estate;
+using EvidenceCollector.Estate.Aws;
 using EvidenceCollector.Redaction;
 
 namespace EvidenceCollector.Collectors.Aws.Tests.Collectors;

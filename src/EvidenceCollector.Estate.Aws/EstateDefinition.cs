@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace EvidenceCollector.Estate;
+namespace EvidenceCollector.Estate.Aws;
 
 /// <summary>
 /// A declarative emulated AWS estate: an organization of accounts, each with its enabled regions,
@@ -59,7 +59,7 @@ public sealed class EstateDefinition
     /// <summary>The embedded demo estate (Estates/demo.json): a management account and two members, good and bad configurations.</summary>
     public static EstateDefinition Demo()
     {
-        using var stream = typeof(EstateDefinition).Assembly.GetManifestResourceStream("EvidenceCollector.Estate.Estates.demo.json")
+        using var stream = typeof(EstateDefinition).Assembly.GetManifestResourceStream("EvidenceCollector.Estate.Aws.Estates.demo.json")
             ?? throw new InvalidOperationException("embedded resource Estates/demo.json is missing");
         return Load(stream, "Estates/demo.json");
     }

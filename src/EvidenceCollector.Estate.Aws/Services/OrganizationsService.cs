@@ -1,7 +1,7 @@
-using EvidenceCollector.Estate.Protocol;
-using static EvidenceCollector.Estate.Protocol.Wire;
+using EvidenceCollector.Estate.Aws.Protocol;
+using static EvidenceCollector.Estate.Aws.Protocol.Wire;
 
-namespace EvidenceCollector.Estate.Services;
+namespace EvidenceCollector.Estate.Aws.Services;
 
 /// <summary>Organizations (JSON 1.1, AWSOrganizationsV20161128, global): ListAccounts from the management account.</summary>
 internal sealed class OrganizationsService(EstateState state) : EstateService

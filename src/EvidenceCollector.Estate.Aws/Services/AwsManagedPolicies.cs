@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace EvidenceCollector.Estate.Services;
+namespace EvidenceCollector.Estate.Aws.Services;
 
 /// <summary>The few AWS managed policies every estate account sees (ListPolicies Scope=AWS).</summary>
 internal static class AwsManagedPolicies

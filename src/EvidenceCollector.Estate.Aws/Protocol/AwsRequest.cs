@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
-namespace EvidenceCollector.Estate.Protocol;
+namespace EvidenceCollector.Estate.Aws.Protocol;
 
 internal enum WireProtocol
 {

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace EvidenceCollector.Pipeline;
+namespace EvidenceCollector.Cli.Hosting;
 
 /// <summary>
 /// The collector's native heap on Linux. glibc's malloc gives each thread that allocates its own arena, up to
@@ -9,7 +9,8 @@ namespace EvidenceCollector.Pipeline;
 /// arenas together held 20–25 MiB more at 100 k resources than at 1 k, freed but not given back. Two arenas
 /// are enough on the few cores a collector gets and keep that growth out (the <c>aws-rss</c> benchmark:
 /// ~12 MiB less at its peak). An operator who sets <c>MALLOC_ARENA_MAX</c> keeps their setting. While a run
-/// goes, the runner also has glibc give back what it holds freed (<see cref="TrimEvery"/>).
+/// goes, the host also has glibc give back what it holds freed (<see cref="TrimEvery"/>, through <see cref="NativeHeapTrimHook"/>).
+/// Process-level tuning belongs to the executable's host, not to the pipeline library.
 /// </summary>
 public static partial class NativeHeap
 {
@@ -91,4 +92,20 @@ public static partial class NativeHeap
 
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int MallOpt(int parameter, int value);
+}
+
+/// <summary>
+/// The host's run hook that trims glibc's heap once per <c>Pipeline:NativeHeapTrimInterval</c> while a run goes
+/// (registered by the composition root when the interval is not zero).
+/// </summary>
+public sealed class NativeHeapTrimHook(TimeSpan interval, TimeProvider time) : EvidenceCollector.Pipeline.IRunHook
+{
+    /// <summary>A trim timer for the run; none when the interval is zero (trimming off).</summary>
+    public IDisposable? RunStarting(string runId) => interval > TimeSpan.Zero ? NativeHeap.TrimEvery(interval, time) : null;
+
+    /// <summary>Registers the hook with the interval of the validated <see cref="EvidenceCollector.Pipeline.PipelineOptions"/>.</summary>
+    public static void Register(Microsoft.Extensions.DependencyInjection.IServiceCollection services) =>
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<EvidenceCollector.Pipeline.IRunHook>(services, sp => new NativeHeapTrimHook(
+            Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.Extensions.Options.IOptions<EvidenceCollector.Pipeline.PipelineOptions>>(sp).Value.NativeHeapTrimInterval,
+            Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<TimeProvider>(sp)));
 }

@@ -1,16 +1,17 @@
 using System.Runtime.InteropServices;
 using EvidenceCollector.Model;
+using EvidenceCollector.Cli.Hosting;
 using EvidenceCollector.Pipeline;
 using EvidenceCollector.Store;
 using EvidenceCollector.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace EvidenceCollector.Pipeline.Tests;
+namespace EvidenceCollector.Cli.Tests;
 
 /// <summary>
-/// Trims are counted process-wide and RSS is the process's: these tests run alone, with no other test of the
-/// assembly (whose runs trim too) alongside.
+/// The host's native heap tuning. Trims are counted process-wide and RSS is the process's: these tests run alone,
+/// with no other test of the assembly (whose runs trim too) alongside.
 /// </summary>
 [CollectionDefinition(nameof(NativeHeapTests), DisableParallelization = true)]
 public sealed class NativeHeapSerial
@@ -111,7 +112,7 @@ public sealed class NativeHeapTests
             behaviour.Widgets[("111111111111", "eu-west-1")] = new() { ["a"] = true };
             var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
             var settings = new Dictionary<string, string?> { ["Pipeline:NativeHeapTrimInterval"] = interval };
-            using var services = TestPipeline.Build(behaviour, Path.Combine(root, "mappings"), regions: ["eu-west-1"], settings: settings, time: time);
+            using var services = TestPipeline.Build(behaviour, Path.Combine(root, "mappings"), regions: ["eu-west-1"], settings: settings, time: time, extra: NativeHeapTrimHook.Register);
             using var store = EvidenceStore.OpenOrCreate(Path.Combine(root, "data"));
 
             var run = services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "tester", RunScope.All), null, CancellationToken.None);

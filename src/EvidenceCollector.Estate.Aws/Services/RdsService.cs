@@ -1,8 +1,8 @@
 using System.Xml.Linq;
-using EvidenceCollector.Estate.Protocol;
-using static EvidenceCollector.Estate.Protocol.Wire;
+using EvidenceCollector.Estate.Aws.Protocol;
+using static EvidenceCollector.Estate.Aws.Protocol.Wire;
 
-namespace EvidenceCollector.Estate.Services;
+namespace EvidenceCollector.Estate.Aws.Services;
 
 /// <summary>RDS (Query, 2014-10-31): DescribeDBInstances, DescribeDBClusters.</summary>
 internal sealed class RdsService : EstateService

@@ -1,12 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
-using EvidenceCollector.Estate.Protocol;
-using EvidenceCollector.Estate.Services;
+using EvidenceCollector.Estate.Aws.Protocol;
+using EvidenceCollector.Estate.Aws.Services;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace EvidenceCollector.Estate;
+namespace EvidenceCollector.Estate.Aws;
 
 /// <summary>Authenticates, routes, applies the switches and answers every request of the estate server.</summary>
 internal sealed class EstateDispatcher

@@ -1,8 +1,8 @@
 using System.Xml.Linq;
-using EvidenceCollector.Estate.Protocol;
-using static EvidenceCollector.Estate.Protocol.Wire;
+using EvidenceCollector.Estate.Aws.Protocol;
+using static EvidenceCollector.Estate.Aws.Protocol.Wire;
 
-namespace EvidenceCollector.Estate.Services;
+namespace EvidenceCollector.Estate.Aws.Services;
 
 /// <summary>EC2 (EC2 Query, 2016-11-15): regions, EBS defaults, volumes, security groups, VPCs, flow logs.</summary>
 internal sealed class Ec2Service : EstateService

@@ -1,4 +1,4 @@
-namespace EvidenceCollector.Estate;
+namespace EvidenceCollector.Estate.Aws;
 
 /// <summary>The fixed dummy long-term credentials of the estate's management account (root).</summary>
 public static class DemoCredentials

@@ -1,7 +1,7 @@
-using EvidenceCollector.Estate.Protocol;
-using static EvidenceCollector.Estate.Protocol.Wire;
+using EvidenceCollector.Estate.Aws.Protocol;
+using static EvidenceCollector.Estate.Aws.Protocol.Wire;
 
-namespace EvidenceCollector.Estate.Services;
+namespace EvidenceCollector.Estate.Aws.Services;
 
 /// <summary>CloudWatch Logs (JSON 1.1, Logs_20140328): DescribeLogGroups.</summary>
 internal sealed class LogsService : EstateService

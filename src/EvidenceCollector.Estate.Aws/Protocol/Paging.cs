@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace EvidenceCollector.Estate.Protocol;
+namespace EvidenceCollector.Estate.Aws.Protocol;
 
 /// <summary>Offset pagination behind opaque tokens.</summary>
 internal static class Paging

@@ -1,4 +1,4 @@
-namespace EvidenceCollector.Estate.Protocol;
+namespace EvidenceCollector.Estate.Aws.Protocol;
 
 /// <summary>An AWS error answer: thrown by service handlers, rendered in the service's wire format.</summary>
 internal sealed class AwsError(string code, string message, int status = 400, bool senderFault = true) : Exception(message)

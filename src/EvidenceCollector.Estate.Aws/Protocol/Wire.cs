@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 
-namespace EvidenceCollector.Estate.Protocol;
+namespace EvidenceCollector.Estate.Aws.Protocol;
 
 /// <summary>Builds answers in the AWS wire formats.</summary>
 internal static class Wire

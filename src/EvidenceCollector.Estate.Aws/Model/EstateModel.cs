@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace EvidenceCollector.Estate;
+namespace EvidenceCollector.Estate.Aws;
 
 // The declarative estate: plain data, loaded from JSON (see README.md). Property names are the JSON
 // names in camelCase. Everything the server answers is derived from these objects; nothing here is

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace EvidenceCollector.Estate.Protocol;
+namespace EvidenceCollector.Estate.Aws.Protocol;
 
 /// <summary>Verifies AWS Signature Version 4 <c>Authorization</c> headers (header-based signing only).</summary>
 internal static class SigV4

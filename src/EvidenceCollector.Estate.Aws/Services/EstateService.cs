@@ -1,7 +1,7 @@
 using System.Xml.Linq;
-using EvidenceCollector.Estate.Protocol;
+using EvidenceCollector.Estate.Aws.Protocol;
 
-namespace EvidenceCollector.Estate.Services;
+namespace EvidenceCollector.Estate.Aws.Services;
 
 /// <summary>One emulated AWS service: its wire protocol, its error vocabulary and its operations.</summary>
 internal abstract class EstateService

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using EvidenceCollector.Estate.Protocol;
-using static EvidenceCollector.Estate.Protocol.Wire;
+using EvidenceCollector.Estate.Aws.Protocol;
+using static EvidenceCollector.Estate.Aws.Protocol.Wire;
 
-namespace EvidenceCollector.Estate.Services;
+namespace EvidenceCollector.Estate.Aws.Services;
 
 /// <summary>KMS (JSON 1.1, TrentService): ListKeys, DescribeKey, GetKeyRotationStatus, ListAliases.</summary>
 internal sealed class KmsService : EstateService

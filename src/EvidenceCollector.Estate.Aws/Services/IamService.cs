@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
-using EvidenceCollector.Estate.Protocol;
-using static EvidenceCollector.Estate.Protocol.Wire;
+using EvidenceCollector.Estate.Aws.Protocol;
+using static EvidenceCollector.Estate.Aws.Protocol.Wire;
 
-namespace EvidenceCollector.Estate.Services;
+namespace EvidenceCollector.Estate.Aws.Services;
 
 /// <summary>IAM (Query, 2010-05-08, global).</summary>
 internal sealed class IamService(EstateState state) : EstateService

@@ -1,7 +1,7 @@
-using EvidenceCollector.Estate.Protocol;
-using static EvidenceCollector.Estate.Protocol.Wire;
+using EvidenceCollector.Estate.Aws.Protocol;
+using static EvidenceCollector.Estate.Aws.Protocol.Wire;
 
-namespace EvidenceCollector.Estate.Services;
+namespace EvidenceCollector.Estate.Aws.Services;
 
 /// <summary>AWS Config (JSON 1.1, StarlingDoveService): recorders, delivery channels, rules and compliance.</summary>
 internal sealed class ConfigService : EstateService

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace EvidenceCollector.Estate;
+namespace EvidenceCollector.Estate.Aws;
 
 /// <summary>Builds synthetic, deterministic estates for benchmarks: the same arguments give the same estate.</summary>
 internal static class EstateGenerator

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
-using EvidenceCollector.Estate.Protocol;
-using static EvidenceCollector.Estate.Protocol.Wire;
+using EvidenceCollector.Estate.Aws.Protocol;
+using static EvidenceCollector.Estate.Aws.Protocol.Wire;
 
-namespace EvidenceCollector.Estate.Services;
+namespace EvidenceCollector.Estate.Aws.Services;
 
 /// <summary>S3 (REST-XML, path-style): the bucket configuration reads.</summary>
 internal sealed class S3Service(EstateState state) : EstateService, IRestOperations

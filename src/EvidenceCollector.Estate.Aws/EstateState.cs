@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using EvidenceCollector.Estate.Protocol;
+using EvidenceCollector.Estate.Aws.Protocol;
 
-namespace EvidenceCollector.Estate;
+namespace EvidenceCollector.Estate.Aws;
 
 /// <summary>The little mutable state of a running estate: issued sessions and credential reports.</summary>
 internal sealed class EstateState(EstateDefinition estate)
