@@ -13,7 +13,7 @@ public sealed class CheckFixtureTests
     [Fact]
     public void Evaluate_NoTrailAtAll_MultiRegionCheckFailsForTheAccount()
     {
-        var result = Assert.Single(new CloudTrail.Checks.MultiRegionTrailCheck().Evaluate(Evidence.Input()));
+        var result = Assert.Single(new CloudTrail.Checks.MultiRegionTrailLoggingCheck().Evaluate(Evidence.Input()));
 
         Assert.Equal(FindingStatus.Fail, result.Status);
         Assert.Equal("arn:aws:iam::123456789012:root", result.ResourceId);
@@ -36,7 +36,7 @@ public sealed class CheckFixtureTests
              "Evaluations":{"error":{"code":"AccessDeniedException","message":"denied"}}}
             """);
 
-        var results = new Config.Checks.ConfigRuleResultsCheck().Evaluate(Evidence.Input(managed, custom)).ToList();
+        var results = new Config.Checks.RulesCheck().Evaluate(Evidence.Input(managed, custom)).ToList();
 
         Assert.Equal(3, results.Count);
         Assert.Equal([FindingStatus.Pass, FindingStatus.Fail], results.Where(r => r.MappingKey == "IAM_USER_MFA_ENABLED").Select(r => r.Status));

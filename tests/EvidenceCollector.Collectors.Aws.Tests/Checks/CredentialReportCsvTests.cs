@@ -58,7 +58,7 @@ public sealed class CredentialReportCsvTests
         Assert.Equal(csv, item.Payload.GetProperty("Csv").GetString()); // the runner's pass changed nothing
         Assert.DoesNotContain("Secret=ops", stored, StringComparison.Ordinal);
         Assert.DoesNotContain(SecretKey, stored, StringComparison.Ordinal);
-        var results = new UserConsoleMfaCheck().Evaluate(Evidence.Input(item)).ToList();
+        var results = new UserConsoleMfaEnabledCheck().Evaluate(Evidence.Input(item)).ToList();
         Assert.Equal(
             [("arn:aws:iam::123456789012:user/Secret=[REDACTED]", FindingStatus.Fail), ("arn:aws:iam::123456789012:user/Secret=", FindingStatus.Pass), ("arn:aws:iam::123456789012:user/a,\"b\"/pat", FindingStatus.Pass), ("arn:aws:iam::123456789012:user/key", FindingStatus.Pass)],
             results.Select(r => (r.ResourceId, r.Status)));
@@ -77,7 +77,7 @@ public sealed class CredentialReportCsvTests
 
         var input = Evidence.Input(Report(csv.ToString()));
 
-        var results = new UserConsoleMfaCheck().Evaluate(input).ToList();
+        var results = new UserConsoleMfaEnabledCheck().Evaluate(input).ToList();
 
         Assert.Equal(3000, results.Count);
         Assert.Equal(1000, results.Count(r => r.Status == FindingStatus.Fail));
@@ -106,7 +106,7 @@ public sealed class CredentialReportCsvTests
             "a,arn:aws:iam::123456789012:user/a,true,true,false,false,extra\n" +
             "b,arn:aws:iam::123456789012:user/b,true,false,false,false\n";
 
-        var results = new UserConsoleMfaCheck().Evaluate(Evidence.Input(Report(csv))).ToList();
+        var results = new UserConsoleMfaEnabledCheck().Evaluate(Evidence.Input(Report(csv))).ToList();
 
         Assert.Equal([FindingStatus.Error, FindingStatus.Fail], results.Select(r => r.Status));
         Assert.Equal("arn:aws:iam::123456789012:user/a", results[0].ResourceId);

@@ -6,104 +6,6 @@ using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Collectors.Aws.Config.Checks;
 
-public sealed class RecorderEnabledCheck : ICheck
-{
-    public CheckMetadata Metadata { get; } = new(
-        Provider.Aws,
-        "aws.config.recorder_enabled", "AWS Config records in the region", Severity.Medium, "AwsConfigRecorder",
-        "The configuration recorder keeps the history of resource configurations that configuration management needs.",
-        "Create a configuration recorder and start it (StartConfigurationRecorder).", [AwsKinds.ConfigRecorders]);
-
-    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        EvidenceChecks.Each(input, AwsKinds.ConfigRecorders, ["Status"], item =>
-        {
-            if (!item.Payload.Array("ConfigurationRecorders").Any())
-            {
-                return CheckResult.Fail(item, "no configuration recorder in the region");
-            }
-
-            var recording = item.Payload.Path("Status").GetValueOrDefault().Array("ConfigurationRecordersStatus")
-                .Any(s => s.Bool("recording") == true && !string.Equals(s.Str("lastStatus"), "FAILURE", StringComparison.OrdinalIgnoreCase));
-            return CheckResult.Of(item, recording, "a recorder is recording", "no recorder is recording successfully");
-        });
-}
-
-public sealed class RecorderAllResourcesCheck : ICheck
-{
-    public CheckMetadata Metadata { get; } = new(
-        Provider.Aws,
-        "aws.config.recorder_all_resource_types", "AWS Config records all supported resource types", Severity.Medium, "AwsConfigRecorder",
-        "A recorder limited to some resource types leaves the rest of the estate without configuration history.",
-        "Set recordingGroup.allSupported to true.", [AwsKinds.ConfigRecorders]);
-
-    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        EvidenceChecks.Each(input, AwsKinds.ConfigRecorders, [], item =>
-        {
-            if (item.Payload.Prop("ConfigurationRecorders") is not { ValueKind: JsonValueKind.Array })
-            {
-                return CheckResult.Error(item, "evidence incomplete: ConfigurationRecorders is not a list");
-            }
-
-            var recorders = item.Payload.Array("ConfigurationRecorders").ToList();
-            if (recorders.Count == 0)
-            {
-                return CheckResult.Fail(item, "no configuration recorder in the region");
-            }
-
-            return CheckResult.Of(item, recorders.Any(r => r.Prop("recordingGroup") is { } g && g.Bool("allSupported") == true),
-                "all supported resource types recorded", "the recorder does not record all supported resource types");
-        });
-}
-
-public sealed class DeliveryChannelCheck : ICheck
-{
-    public CheckMetadata Metadata { get; } = new(
-        Provider.Aws,
-        "aws.config.delivery_channel_configured", "AWS Config has a delivery channel", Severity.Low, "AwsConfigRecorder",
-        "Without a delivery channel configuration snapshots and history are not kept outside the service.",
-        "Create a delivery channel to an S3 bucket.", [AwsKinds.ConfigRecorders]);
-
-    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        EvidenceChecks.Each(input, AwsKinds.ConfigRecorders, ["Delivery"], item =>
-            CheckResult.Of(item, item.Payload.Path("Delivery").GetValueOrDefault().Array("DeliveryChannels").Any(c => !string.IsNullOrEmpty(c.Str("s3BucketName"))),
-                "a delivery channel to S3 exists", "no delivery channel"));
-}
-
-public sealed class GlobalResourcesRecordedCheck : ICheck
-{
-    public CheckMetadata Metadata { get; } = new(
-        Provider.Aws,
-        "aws.config.global_resources_recorded", "Some region records global resources (IAM)", Severity.Medium, "AwsAccount",
-        "IAM users, roles and policies are global resources: one region's recorder must include them.",
-        "Set recordingGroup.includeGlobalResourceTypes on the recorder of one region.", [AwsKinds.ConfigRecorders]);
-
-    public IEnumerable<CheckResult> Evaluate(CheckInput input)
-    {
-        var items = input.OfKind(AwsKinds.ConfigRecorders).ToList();
-        if (items.Count == 0)
-        {
-            yield break;
-        }
-
-        var id = AwsArn.AccountRoot(input.Account);
-        var good = items.Where(i => i.Payload.SectionError("Status") is null
-            && i.Payload.Array("ConfigurationRecorders").Any(r => r.Prop("recordingGroup") is { } g && g.Bool("includeGlobalResourceTypes") == true)
-            && i.Payload.Path("Status").GetValueOrDefault().Array("ConfigurationRecordersStatus").Any(s => s.Bool("recording") == true)).ToList();
-        if (good.Count > 0)
-        {
-            yield return EvidenceChecks.Result(id, Target.Global, FindingStatus.Pass, $"global resources recorded in {good[0].Region}", good);
-        }
-        else if (items.Any(i => i.Payload.SectionError("Status") is not null))
-        {
-            yield return EvidenceChecks.Result(id, Target.Global, FindingStatus.Error, "some recorder status could not be read", items);
-        }
-        else
-        {
-            yield return EvidenceChecks.Result(id, Target.Global, FindingStatus.Fail, "no recording region includes global resource types", items);
-        }
-    }
-}
-
 /// <summary>
 /// One finding per (Config rule, evaluated resource) from the rule evaluations AWS Config already made; its
 /// check id is <c>aws.config.rule.&lt;SourceIdentifier&gt;</c> (AWS managed) or <c>aws.config.rule.custom.&lt;name&gt;</c>,
@@ -115,7 +17,7 @@ public sealed class GlobalResourcesRecordedCheck : ICheck
 /// it stays current while the recorder records. Resource ids are the ARNs the native checks use
 /// (<see cref="AwsArn.ForConfigResource"/>).
 /// </summary>
-public sealed class ConfigRuleResultsCheck : ICheck
+public sealed class RulesCheck : ICheck
 {
     public CheckMetadata Metadata { get; } = new(
         Provider.Aws,
