@@ -17,6 +17,9 @@ public interface IEvidenceWriter
 
     /// <summary>The payload stored under <paramref name="hash"/> (canonical bytes), for checks that read evidence back.</summary>
     byte[] ReadEvidence(string hash);
+
+    /// <summary>Records that a worker (the scheduler) is alive, for <c>evidence health</c>.</summary>
+    void Beat(string name, string? detail = null);
 }
 
 /// <summary>One run being written: invisible to readers until sealed; an abort (or a crash) leaves the store valid.</summary>

@@ -19,6 +19,27 @@ public sealed class BoundaryTests
     }
 
     [Fact]
+    public void Pipeline_TakesNoConcreteStore_OnlyTheStoreInterfaces()
+    {
+        var pipeline = Assembly.LoadFrom(Path.Combine(AppContext.BaseDirectory, "EvidenceCollector.Pipeline.dll"));
+        var store = Assembly.LoadFrom(Path.Combine(AppContext.BaseDirectory, "EvidenceCollector.Store.dll"));
+        var concrete = store.GetTypes().Where(t => t.IsClass && t.GetInterfaces().Any(i => i.Name is "IEvidenceWriter" or "IEvidenceReadModel" or "ISealedRunSource")).ToList();
+        Assert.NotEmpty(concrete);
+        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        var uses = new List<string>();
+        foreach (var type in pipeline.GetTypes())
+        {
+            var types = type.GetConstructors(all).SelectMany(c => c.GetParameters().Select(p => (Where: $"{type.Name} constructor", p.ParameterType)))
+                .Concat(type.GetMethods(all).SelectMany(m => m.GetParameters().Select(p => (Where: $"{type.Name}.{m.Name}", p.ParameterType)).Append(($"{type.Name}.{m.Name} returns", m.ReturnType))))
+                .Concat(type.GetFields(all).Select(f => ($"{type.Name}.{f.Name}", f.FieldType)))
+                .Concat(type.GetProperties(all).Select(p => ($"{type.Name}.{p.Name}", p.PropertyType)));
+            uses.AddRange(types.Where(t => concrete.Contains(t.Item2)).Select(t => $"{t.Item1}: {t.Item2.Name}"));
+        }
+
+        Assert.Empty(uses);
+    }
+
+    [Fact]
     public void SharedCollectorCode_ReferencesNoCloudSdkAndNoProvider()
     {
         var references = Assembly.LoadFrom(Path.Combine(AppContext.BaseDirectory, "EvidenceCollector.Collectors.Common.dll")).GetReferencedAssemblies().Select(r => r.Name!).ToList();

@@ -67,10 +67,10 @@ public sealed class NullRunObserver : IRunObserver
     }
 }
 
-/// <summary>The writer's store, opened once for the worker's lifetime.</summary>
-public sealed class StoreHolder(EvidenceStore store) : IDisposable
+/// <summary>The writer's store, opened once for the worker's lifetime (disposed with it when it is disposable).</summary>
+public sealed class StoreHolder(IEvidenceWriter store) : IDisposable
 {
-    public EvidenceStore Store { get; } = store;
+    public IEvidenceWriter Store { get; } = store;
 
-    public void Dispose() => Store.Dispose();
+    public void Dispose() => (Store as IDisposable)?.Dispose();
 }

@@ -127,7 +127,7 @@ public sealed class SchedulerTests : IDisposable
     public async Task Heartbeat_WhileRunning_IsRecorded()
     {
         using var host = await StartAsync(Settings(("Host:HeartbeatInterval", "00:00:00.100"), ("Host:HeartbeatMaxAge", "00:00:05")));
-        var store = host.Services.GetRequiredService<StoreHolder>().Store;
+        var store = (EvidenceStore)host.Services.GetRequiredService<StoreHolder>().Store;
         await UntilAsync(() => store.LastBeat(HeartbeatService.Name) is not null, TimeSpan.FromSeconds(10));
         Assert.True(DateTimeOffset.UtcNow - store.LastBeat(HeartbeatService.Name)!.Value < TimeSpan.FromSeconds(5));
         await host.StopAsync();
