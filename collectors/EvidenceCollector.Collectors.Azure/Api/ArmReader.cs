@@ -49,20 +49,9 @@ public sealed class ArmException(int status, string code, string message, string
 /// <c>@odata.nextLink</c>; a link already followed, or one to another host (the bearer token must not leave the
 /// endpoint), is an error, never an endless or leaking walk.
 /// </summary>
-public sealed class ArmReader
+public sealed class ArmReader(HttpPipeline pipeline, Uri endpoint, RetryOptions retry, TimeProvider time)
 {
-    private readonly HttpPipeline _pipeline;
-    private readonly Uri _endpoint;
-    private readonly ResiliencePipeline _retry;
-    private readonly TimeProvider _time;
-
-    public ArmReader(HttpPipeline pipeline, Uri endpoint, RetryOptions retry, TimeProvider time)
-    {
-        _pipeline = pipeline;
-        _endpoint = endpoint;
-        _time = time;
-        _retry = RetryPolicy.Create(retry, time, e => e is ArmException { IsTransient: true }, e => (e as ArmException)?.RetryAfter);
-    }
+    private readonly ResiliencePipeline _retry = RetryPolicy.Create(retry, time, e => e is ArmException { IsTransient: true }, e => (e as ArmException)?.RetryAfter);
 
     /// <summary>
     /// A reader over <paramref name="transport"/> (the shared send path's client): the pipeline of an
@@ -105,9 +94,9 @@ public sealed class ArmReader
                 throw new ArmException(page.Status, "MalformedResponse", $"nextLink '{next}' of {path} is not an absolute URL", page.RequestId);
             }
 
-            if (!string.Equals(link.Scheme, _endpoint.Scheme, StringComparison.OrdinalIgnoreCase) || !string.Equals(link.Authority, _endpoint.Authority, StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(link.Scheme, endpoint.Scheme, StringComparison.OrdinalIgnoreCase) || !string.Equals(link.Authority, endpoint.Authority, StringComparison.OrdinalIgnoreCase))
             {
-                throw new ArmException(page.Status, "ForeignNextLink", $"nextLink of {path} leaves {_endpoint.Authority} for {link.Authority}; not followed", page.RequestId);
+                throw new ArmException(page.Status, "ForeignNextLink", $"nextLink of {path} leaves {endpoint.Authority} for {link.Authority}; not followed", page.RequestId);
             }
 
             if (!followed.Add(link.AbsoluteUri) || link.AbsoluteUri == address.AbsoluteUri)
@@ -185,7 +174,7 @@ public sealed class ArmReader
     private Uri Address(string path, string apiVersion)
     {
         var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-        return new Uri(_endpoint, $"{path}{separator}api-version={Uri.EscapeDataString(apiVersion)}");
+        return new Uri(endpoint, $"{path}{separator}api-version={Uri.EscapeDataString(apiVersion)}");
     }
 
     private async Task<ArmAnswer> SendAsync(RequestMethod method, Uri address, string path, string apiVersion, string? jsonBody, CancellationToken cancellationToken)
@@ -193,7 +182,7 @@ public sealed class ArmReader
         var operation = $"{method} {path.Split('?')[0]}";
         return await _retry.ExecuteAsync(async ct =>
         {
-            using var message = _pipeline.CreateMessage();
+            using var message = pipeline.CreateMessage();
             message.Request.Method = method;
             message.Request.Uri.Reset(address);
             message.Request.Headers.Add("Accept", "application/json");
@@ -205,7 +194,7 @@ public sealed class ArmReader
 
             try
             {
-                await _pipeline.SendAsync(message, ct).ConfigureAwait(false);
+                await pipeline.SendAsync(message, ct).ConfigureAwait(false);
             }
             catch (RequestFailedException e)
             {
@@ -242,7 +231,7 @@ public sealed class ArmReader
                 throw new ArmException(response.Status, "MalformedResponse", $"{operation} answered {response.Status} with JSON that is not an object", requestId);
             }
 
-            return new ArmAnswer(body, response.Status, operation, apiVersion, requestId, Header(response, "x-ms-correlation-request-id"), _time.GetUtcNow());
+            return new ArmAnswer(body, response.Status, operation, apiVersion, requestId, Header(response, "x-ms-correlation-request-id"), time.GetUtcNow());
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -302,7 +291,7 @@ public sealed class ArmReader
         }
 
         return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-            ? at - _time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero
+            ? at - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero
             : null;
     }
 
