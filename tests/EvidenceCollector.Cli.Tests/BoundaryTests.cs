@@ -64,11 +64,15 @@ public sealed class BoundaryTests
         }
 
         // The estate references no collector either: it is an independent implementation of the wire formats.
-        foreach (var estate in new[] { "EvidenceCollector.Estate", "EvidenceCollector.Estate.Aws" })
+        var estates = Directory.GetDirectories(Path.Combine(root, "src"), "EvidenceCollector.Estate*").Select(Path.GetFileName).ToList();
+        Assert.Contains("EvidenceCollector.Estate.Aws", estates);
+        Assert.Contains("EvidenceCollector.Estate.Azure", estates);
+        foreach (var estate in estates)
         {
-            var text = File.ReadAllText(Path.Combine(root, "src", estate, estate + ".csproj"));
+            var text = File.ReadAllText(Path.Combine(root, "src", estate!, estate + ".csproj"));
             Assert.DoesNotContain("collectors/", text, StringComparison.Ordinal);
             Assert.DoesNotContain("AWSSDK", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"Azure.", text, StringComparison.Ordinal);
         }
     }
 
