@@ -30,6 +30,9 @@ public sealed class AzureEstate
 
     public IReadOnlyList<AzureSubscription> Subscriptions { get; init; } = [];
 
+    /// <summary>Management groups (their ids) and the subscriptions directly under them.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ManagementGroups { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>Two subscriptions with Owners, a group, a service principal holding Owner and a User Access Administrator.</summary>
     public static AzureEstate Demo() => new()
     {
@@ -47,7 +50,13 @@ public sealed class AzureEstate
             [
                 new("3f0e2c1a-0000-4000-8000-000000000201", "10000000-0000-4000-8000-000000000001", "User", BuiltInRoles.Owner),
             ]),
+            new("00000000-0000-4000-8000-000000000003", "Retired", "Disabled", []),
         ],
+        ManagementGroups = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["contoso-prod"] = ["00000000-0000-4000-8000-000000000001"],
+            ["contoso-sandbox"] = ["00000000-0000-4000-8000-000000000002", "00000000-0000-4000-8000-000000000003"],
+        },
     };
 
     /// <summary>Built-in role definition names (GUIDs, the same in every tenant).</summary>
@@ -174,6 +183,28 @@ public static class AzureServices
                 ["id"] = $"{scope}/providers/Microsoft.Authorization/roleAssignments/{a.Name}",
                 ["type"] = "Microsoft.Authorization/roleAssignments",
                 ["name"] = a.Name,
+            }).ToList());
+        }
+
+        if (segments.Length == 5 && segments[0].Equals("providers", StringComparison.OrdinalIgnoreCase) && segments[1].Equals("Microsoft.Management", StringComparison.OrdinalIgnoreCase)
+            && segments[2].Equals("managementGroups", StringComparison.OrdinalIgnoreCase) && segments[4].Equals("descendants", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!estate.ManagementGroups.TryGetValue(segments[3], out var members))
+            {
+                return null;
+            }
+
+            var group = $"/providers/Microsoft.Management/managementGroups/{segments[3]}";
+            return Page(host, http, baseUrl, members.Select(id => (JsonNode)new JsonObject
+            {
+                ["id"] = $"{group}/subscriptions/{id}",
+                ["type"] = "Microsoft.Management/managementGroups/subscriptions",
+                ["name"] = id,
+                ["properties"] = new JsonObject
+                {
+                    ["displayName"] = estate.Subscriptions.FirstOrDefault(s => s.Id == id)?.DisplayName,
+                    ["parent"] = new JsonObject { ["id"] = group },
+                },
             }).ToList());
         }
 

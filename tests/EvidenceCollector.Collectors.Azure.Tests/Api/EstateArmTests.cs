@@ -11,7 +11,7 @@ namespace EvidenceCollector.Collectors.Azure.Tests.Api;
 
 /// <summary>Tests that set the managed-identity environment of the process run one at a time.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class IdentityEnvironment
+public sealed class IdentityEnvironment : ICollectionFixture<AzureEstateFixture>
 {
     public const string Name = "identity environment";
 }
@@ -21,7 +21,7 @@ public sealed class IdentityEnvironment
 /// managed identity (<c>IDENTITY_ENDPOINT</c> + <c>IDENTITY_HEADER</c>, never the instance metadata address), its
 /// token goes over HTTPS to the estate's Resource Manager, and the ARM reader pages, retries and fails as ARM makes it.
 /// </summary>
-/// <summary>One estate for the class: MSAL caches a managed identity's token per process, so the estate that issued it must stay.</summary>
+/// <summary>One estate for the collection: MSAL caches a managed identity's token per process, so the estate that issued it must stay.</summary>
 public sealed class AzureEstateFixture : IAsyncLifetime
 {
     public static readonly AzureEstate Estate = AzureEstate.Demo();
@@ -43,6 +43,25 @@ public sealed class AzureEstateFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("IDENTITY_HEADER", Estate.IdentityHeader);
     }
 
+    /// <summary>The credential chain as the product builds it, over a transport that trusts the estate's certificate.</summary>
+    public static TokenCredential Credential(EstateHost host) => new DefaultAzureCredential(new DefaultAzureCredentialOptions
+    {
+        Transport = new HttpClientTransport(new HttpClient(host.TrustingHandler())),
+        ExcludeAzureCliCredential = true,
+        ExcludeAzurePowerShellCredential = true,
+        ExcludeAzureDeveloperCliCredential = true,
+        ExcludeVisualStudioCredential = true,
+        ExcludeInteractiveBrowserCredential = true,
+    });
+
+    public static ArmReader Reader(EstateHost host, out AdaptiveRateGovernor governor)
+    {
+        governor = new AdaptiveRateGovernor(TimeProvider.System);
+        var client = LimitedSendHandler.CreateClient(host.TrustingHandler(), new CallLimiter(8), governor, TimeSpan.FromSeconds(10), ArmReader.LaneOf, ArmReader.IsThrottledAsync);
+        var retry = new RetryOptions { MaxAttempts = 8, BaseDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromSeconds(2) };
+        return ArmReader.Create(Credential(host), host.HttpsBaseUrl, "https://management.azure.com/", client, retry, TimeProvider.System);
+    }
+
     public async Task DisposeAsync()
     {
         foreach (var (name, value) in _saved)
@@ -55,7 +74,7 @@ public sealed class AzureEstateFixture : IAsyncLifetime
 }
 
 [Collection(IdentityEnvironment.Name)]
-public sealed class EstateArmTests : IClassFixture<AzureEstateFixture>
+public sealed class EstateArmTests
 {
     private static readonly AzureEstate Estate = AzureEstateFixture.Estate;
     private readonly EstateHost _host;
@@ -81,7 +100,7 @@ public sealed class EstateArmTests : IClassFixture<AzureEstateFixture>
             Assert.NotNull(page.RequestId);
         }
 
-        Assert.Equal(["Production:Enabled", "Sandbox:Warned"], subscriptions);
+        Assert.Equal(["Production:Enabled", "Sandbox:Warned", "Retired:Disabled"], subscriptions);
         Assert.True(_host.Stats.CallsTo("identity", "token") >= 1, "the token came from the managed-identity endpoint");
         Assert.Equal(0, _host.Stats.AuthRejected);
         Assert.Equal("https", _host.HttpsBaseUrl.Scheme);
@@ -125,20 +144,5 @@ public sealed class EstateArmTests : IClassFixture<AzureEstateFixture>
         Assert.Equal((404, "ResourceNotFound"), (missing.Status, missing.Code));
     }
 
-    private ArmReader Reader(out AdaptiveRateGovernor governor)
-    {
-        governor = new AdaptiveRateGovernor(TimeProvider.System);
-        var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
-        {
-            Transport = new HttpClientTransport(new HttpClient(_host.TrustingHandler())),
-            ExcludeAzureCliCredential = true,
-            ExcludeAzurePowerShellCredential = true,
-            ExcludeAzureDeveloperCliCredential = true,
-            ExcludeVisualStudioCredential = true,
-            ExcludeInteractiveBrowserCredential = true,
-        });
-        var client = LimitedSendHandler.CreateClient(_host.TrustingHandler(), new CallLimiter(8), governor, TimeSpan.FromSeconds(10), ArmReader.LaneOf, ArmReader.IsThrottledAsync);
-        var retry = new RetryOptions { MaxAttempts = 8, BaseDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromSeconds(2) };
-        return ArmReader.Create(credential, _host.HttpsBaseUrl, "https://management.azure.com/", client, retry, TimeProvider.System);
-    }
+    private ArmReader Reader(out AdaptiveRateGovernor governor) => AzureEstateFixture.Reader(_host, out governor);
 }
