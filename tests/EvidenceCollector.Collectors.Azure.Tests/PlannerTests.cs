@@ -14,13 +14,7 @@ public sealed class PlannerTests
     private const string Retired = "00000000-0000-4000-8000-000000000003";
     private readonly EstateHost _host;
 
-    public PlannerTests(AzureEstateFixture fixture)
-    {
-        _host = fixture.Host;
-        _host.Switches.ClearThrottles();
-        _host.Switches.ClearFailures();
-        _host.Switches.PageSize = 1;
-    }
+    public PlannerTests(AzureEstateFixture fixture) => _host = fixture.Reset(pageSize: 1);
 
     [Fact]
     public async Task EveryVisibleSubscription_EnabledAndWarnedCollected_DisabledSkipped_WithProvenance()

@@ -43,6 +43,15 @@ public sealed class AzureEstateFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("IDENTITY_HEADER", Estate.IdentityHeader);
     }
 
+    /// <summary>The estate with no throttles or injected failures left by an earlier test, at this page size.</summary>
+    public EstateHost Reset(int pageSize)
+    {
+        Host.Switches.ClearThrottles();
+        Host.Switches.ClearFailures();
+        Host.Switches.PageSize = pageSize;
+        return Host;
+    }
+
     /// <summary>The credential chain as the product builds it, over a transport that trusts the estate's certificate.</summary>
     public static TokenCredential Credential(EstateHost host) => new DefaultAzureCredential(new DefaultAzureCredentialOptions
     {
@@ -79,13 +88,7 @@ public sealed class EstateArmTests
     private static readonly AzureEstate Estate = AzureEstateFixture.Estate;
     private readonly EstateHost _host;
 
-    public EstateArmTests(AzureEstateFixture fixture)
-    {
-        _host = fixture.Host;
-        _host.Switches.ClearThrottles();
-        _host.Switches.ClearFailures();
-        _host.Switches.PageSize = 100;
-    }
+    public EstateArmTests(AzureEstateFixture fixture) => _host = fixture.Reset(pageSize: 100);
 
     [Fact]
     public async Task DefaultCredential_UsesTheManagedIdentity_AndSubscriptionsArePagedOverHttps()
