@@ -11,6 +11,7 @@ public static class ProviderModules
     public static IReadOnlyList<IProviderModule> All { get; } =
     [
         new Collectors.Aws.AwsProviderModule(),
+        new Collectors.Azure.AzureProviderModule(),
     ];
 
     /// <summary>
