@@ -9,6 +9,9 @@ namespace EvidenceCollector.Estate.Azure;
 /// <summary>A subscription of the emulated tenant, with the role assignments at its scope.</summary>
 public sealed record AzureSubscription(string Id, string DisplayName, string State, IReadOnlyList<AzureRoleAssignment> RoleAssignments);
 
+/// <summary>A custom role definition of a subscription: its name (a GUID), display name and actions.</summary>
+public sealed record AzureCustomRole(string Name, string RoleName, IReadOnlyList<string> Actions);
+
 /// <summary>A role assignment: who (<see cref="PrincipalType"/>: User, Group, ServicePrincipal) holds which role definition (its GUID).</summary>
 public sealed record AzureRoleAssignment(string Name, string PrincipalId, string PrincipalType, string RoleDefinitionGuid);
 
@@ -29,6 +32,9 @@ public sealed class AzureEstate
     public string IdentityHeader { get; init; } = "evidence-demo-identity-header";
 
     public IReadOnlyList<AzureSubscription> Subscriptions { get; init; } = [];
+
+    /// <summary>Custom role definitions per subscription id.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<AzureCustomRole>> CustomRoles { get; init; } = new Dictionary<string, IReadOnlyList<AzureCustomRole>>();
 
     /// <summary>Management groups (their ids) and the subscriptions directly under them.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ManagementGroups { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
@@ -52,6 +58,14 @@ public sealed class AzureEstate
             ]),
             new("00000000-0000-4000-8000-000000000003", "Retired", "Disabled", []),
         ],
+        CustomRoles = new Dictionary<string, IReadOnlyList<AzureCustomRole>>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["00000000-0000-4000-8000-000000000001"] =
+            [
+                new("5d3f9a10-0000-4000-8000-0000000000a1", "Ops Admin", ["*"]),
+                new("5d3f9a10-0000-4000-8000-0000000000a2", "VM Operator", ["Microsoft.Compute/virtualMachines/read", "Microsoft.Compute/virtualMachines/start/action", "Microsoft.Compute/virtualMachines/restart/action"]),
+            ],
+        },
         ManagementGroups = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
         {
             ["contoso-prod"] = ["00000000-0000-4000-8000-000000000001"],
@@ -186,6 +200,46 @@ public static class AzureServices
             }).ToList());
         }
 
+        if (segments.Length == 5 && segments[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase)
+            && segments[3].Equals("Microsoft.Authorization", StringComparison.OrdinalIgnoreCase) && segments[4].Equals("roleDefinitions", StringComparison.OrdinalIgnoreCase))
+        {
+            if (estate.Subscriptions.FirstOrDefault(s => s.Id.Equals(segments[1], StringComparison.OrdinalIgnoreCase)) is not { } sub)
+            {
+                return null;
+            }
+
+            var scope = $"/subscriptions/{sub.Id}";
+            var filter = http.Request.Query["$filter"].ToString();
+            var custom = estate.CustomRoles.TryGetValue(sub.Id, out var roles) ? roles : [];
+            var definitions = custom.Select(r => (r.Name, r.RoleName, Type: "CustomRole", r.Actions))
+                .Concat(filter.Contains("CustomRole", StringComparison.OrdinalIgnoreCase) ? [] : BuiltIns)
+                .Select(d => (JsonNode)new JsonObject
+                {
+                    ["properties"] = new JsonObject
+                    {
+                        ["roleName"] = d.RoleName,
+                        ["type"] = d.Type,
+                        ["description"] = d.Type == "CustomRole" ? $"{d.RoleName} (custom)" : $"Built-in {d.RoleName}",
+                        ["assignableScopes"] = new JsonArray(d.Type == "CustomRole" ? scope : "/"),
+                        ["permissions"] = new JsonArray(new JsonObject
+                        {
+                            ["actions"] = new JsonArray(d.Actions.Select(a => (JsonNode)a).ToArray()),
+                            ["notActions"] = new JsonArray(),
+                            ["dataActions"] = new JsonArray(),
+                            ["notDataActions"] = new JsonArray(),
+                        }),
+                        ["createdOn"] = "2024-02-12T10:20:00.0000000Z",
+                        ["updatedOn"] = "2024-02-12T10:20:00.0000000Z",
+                        ["createdBy"] = null,
+                        ["updatedBy"] = null,
+                    },
+                    ["id"] = $"{scope}/providers/Microsoft.Authorization/roleDefinitions/{d.Name}",
+                    ["type"] = "Microsoft.Authorization/roleDefinitions",
+                    ["name"] = d.Name,
+                }).ToList();
+            return Page(host, http, baseUrl, definitions);
+        }
+
         if (segments.Length == 5 && segments[0].Equals("providers", StringComparison.OrdinalIgnoreCase) && segments[1].Equals("Microsoft.Management", StringComparison.OrdinalIgnoreCase)
             && segments[2].Equals("managementGroups", StringComparison.OrdinalIgnoreCase) && segments[4].Equals("descendants", StringComparison.OrdinalIgnoreCase))
         {
@@ -210,6 +264,14 @@ public static class AzureServices
 
         return null;
     }
+
+    private static readonly (string Name, string RoleName, string Type, IReadOnlyList<string> Actions)[] BuiltIns =
+    [
+        (AzureEstate.BuiltInRoles.Owner, "Owner", "BuiltInRole", ["*"]),
+        (AzureEstate.BuiltInRoles.Contributor, "Contributor", "BuiltInRole", ["*"]),
+        (AzureEstate.BuiltInRoles.Reader, "Reader", "BuiltInRole", ["*/read"]),
+        (AzureEstate.BuiltInRoles.UserAccessAdministrator, "User Access Administrator", "BuiltInRole", ["*/read", "Microsoft.Authorization/*"]),
+    ];
 
     private static JsonObject Subscription(AzureEstate estate, AzureSubscription s) => new()
     {

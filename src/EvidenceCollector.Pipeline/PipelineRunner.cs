@@ -185,7 +185,9 @@ public sealed class PipelineRunner
 
         // Groups no collector fed (an unreachable account, one known only from a planning error, kinds no
         // collector in scope produces) last.
-        var accounts = plan.Planned.Select(t => (t.Target.Provider, t.Target.Account))
+        // Accounts with something evaluated, or known from an error: an account the planner skipped whole (a disabled
+        // subscription) is listed as skipped, never judged (its empty evidence would read as passes).
+        var accounts = plan.Planned.Where(t => t.Outcome == TargetOutcome.Evaluated).Select(t => (t.Target.Provider, t.Target.Account))
             .Concat(errors.Select(e => (e.Target.Provider, e.Target.Account)))
             .Distinct().OrderBy(a => a.Provider).ThenBy(a => a.Account, StringComparer.Ordinal).ToList();
         await groups.CompleteAsync(accounts).ConfigureAwait(false);

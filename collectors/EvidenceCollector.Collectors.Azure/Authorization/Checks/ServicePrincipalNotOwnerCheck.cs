@@ -21,6 +21,12 @@ public sealed class ServicePrincipalNotOwnerCheck : ICheck
         }
 
         var subscription = RoleAssignments.Subscription(input);
+        if (assignments.Count == 0)
+        {
+            // Nothing to judge is not evidence of compliance.
+            return [new CheckResult(subscription, Target.Global, FindingStatus.NotApplicable, "no role assignment is visible at the subscription", [])];
+        }
+
 
         var owners = assignments.Where(a => a.Role == RoleAssignments.Owner && RoleAssignments.AtSubscription(a, input)).ToList();
         var unknown = owners.FirstOrDefault(a => a.PrincipalType == "unknown");

@@ -21,6 +21,12 @@ public sealed class UserAccessAdministratorNotAssignedCheck : ICheck
         }
 
         var subscription = RoleAssignments.Subscription(input);
+        if (assignments.Count == 0)
+        {
+            // Nothing to judge is not evidence of compliance.
+            return [new CheckResult(subscription, Target.Global, FindingStatus.NotApplicable, "no role assignment is visible at the subscription", [])];
+        }
+
 
         var held = assignments.Where(a => a.Role == RoleAssignments.UserAccessAdministrator && RoleAssignments.AtSubscription(a, input)).ToList();
         return held.Count == 0

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using EvidenceCollector.Estate;
+using EvidenceCollector.Estate.Azure;
+
+namespace EvidenceCollector.Cli.Tests;
+
+/// <summary>
+/// `evidence collect --provider azure` against the emulated Azure estate, as an operator would run it: the managed
+/// identity in the environment, a custom Resource Manager endpoint whose certificate chains to Azure:CaCertificateFile.
+/// </summary>
+public sealed class AzureEndToEndTests
+{
+    private const string Production = "00000000-0000-4000-8000-000000000001";
+    private const string Sandbox = "00000000-0000-4000-8000-000000000002";
+
+    [Fact]
+    public async Task Collect_Azure_SealsTheAuthorizationFindingsOfEveryCollectedSubscription()
+    {
+        var estate = AzureEstate.Demo();
+        await using var host = await EstateHost.StartAsync(AzureServices.For(estate));
+        var dir = Directory.CreateTempSubdirectory("ec-azure-e2e-").FullName;
+        try
+        {
+            var ca = Path.Combine(dir, "estate-ca.pem");
+            await File.WriteAllTextAsync(ca, host.CertificatePem);
+            var data = Path.Combine(dir, "data");
+            var environment = new Dictionary<string, string>
+            {
+                ["IDENTITY_ENDPOINT"] = new Uri(host.HttpBaseUrl, AzureServices.TokenPath).ToString(),
+                ["IDENTITY_HEADER"] = estate.IdentityHeader,
+                ["MSI_ENDPOINT"] = string.Empty,
+                ["AZURE_CLIENT_ID"] = string.Empty,
+                ["AZURE_TENANT_ID"] = string.Empty,
+                ["AZURE_CLIENT_SECRET"] = string.Empty,
+                ["AZURE_FEDERATED_TOKEN_FILE"] = string.Empty,
+                ["EVIDENCE__Azure__Enabled"] = "true",
+                ["EVIDENCE__Azure__ResourceManagerEndpoint"] = host.HttpsBaseUrl.ToString(),
+                ["EVIDENCE__Azure__CaCertificateFile"] = ca,
+            };
+
+            var collect = await Cli.RunAsync(["collect", "--provider", "azure", "--data", data], environment, TimeSpan.FromMinutes(2));
+            Assert.True(collect.Code == 0, $"collect exited {collect.Code}: {collect.Err}");
+
+            var (code, json, err) = await Cli.RunAsync(["findings", "--data", data, "--json"], null);
+            Assert.True(code == 0, err);
+            var findings = JsonDocument.Parse(json).RootElement.EnumerateArray()
+                .Select(f => (Check: f.GetProperty("checkId").GetString()!, Account: f.GetProperty("account").GetString()!, Resource: f.GetProperty("resourceId").GetString()!, Status: f.GetProperty("status").GetString()!))
+                .ToList();
+
+            Assert.DoesNotContain(findings, f => f.Status == "error");
+            Assert.All(findings, f => Assert.StartsWith("azure.authorization.", f.Check, StringComparison.Ordinal));
+            Assert.Contains(("azure.authorization.subscription_owners_2_to_3", Production, $"/subscriptions/{Production}", "pass"), findings);
+            Assert.Contains(("azure.authorization.subscription_owners_2_to_3", Sandbox, $"/subscriptions/{Sandbox}", "fail"), findings);
+            Assert.Contains(findings, f => f is { Check: "azure.authorization.service_principal_not_owner", Account: Production, Status: "fail" } && f.Resource.EndsWith("roleAssignments/3f0e2c1a-0000-4000-8000-000000000103", StringComparison.Ordinal));
+            Assert.Contains(findings, f => f is { Check: "azure.authorization.user_access_administrator_not_assigned", Account: Production, Status: "fail" });
+            Assert.Contains(findings, f => f is { Check: "azure.authorization.custom_role_no_wildcard_actions", Status: "fail" } && f.Resource.EndsWith("5d3f9a10-0000-4000-8000-0000000000a1", StringComparison.Ordinal));
+            Assert.Contains(findings, f => f is { Check: "azure.authorization.custom_role_no_wildcard_actions", Status: "pass" } && f.Resource.EndsWith("5d3f9a10-0000-4000-8000-0000000000a2", StringComparison.Ordinal));
+            Assert.DoesNotContain(findings, f => f.Account == "00000000-0000-4000-8000-000000000003");
+
+            var verify = await Cli.RunAsync(["verify", "--data", data], null);
+            Assert.True(verify.Code == 0, verify.Out + verify.Err);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
