@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using EvidenceCollector.Collection;
 using EvidenceCollector.Model;
 using EvidenceCollector.Store;
 using EvidenceCollector.TestHost;
@@ -40,6 +41,34 @@ public sealed class PipelineRunnerTests : IDisposable
         public IReadOnlyList<ControlResult> Controls => Outcome.Controls;
 
         public IReadOnlyList<TargetReport> Targets => Outcome.Targets;
+    }
+
+    [Fact]
+    public async Task RunAsync_AnAccountSkippedWhole_IsListedAsSkippedAndNeverJudged()
+    {
+        // A disabled Azure subscription, say: the planner skips its account-level target. Its checks would see no
+        // evidence at all, which a check may read as a pass (nothing bad found); it must not be judged.
+        using var services = TestPipeline.Build(_behaviour, Path.Combine(_root, "mappings"), extra: s => s.AddSingleton<ITargetPlanner>(new SkippedAccountPlanner("333333333333")));
+        using var store = EvidenceStore.OpenOrCreate(Data);
+
+        var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "tester", RunScope.All), null, CancellationToken.None);
+
+        var findings = store.Findings(outcome.RunId);
+        Assert.Contains(findings, f => f.Account == Account);
+        Assert.DoesNotContain(findings, f => f.Account == "333333333333");
+        Assert.Contains(outcome.Targets, t => t.Target.Account == "333333333333" && t.Outcome == TargetOutcome.Skipped && t.Detail == "subscription state Disabled: not collected");
+    }
+
+    private sealed class SkippedAccountPlanner(string account) : ITargetPlanner
+    {
+        public Provider Provider => Provider.Aws;
+
+        public Task<TargetPlan> PlanAsync(RunScope scope, CancellationToken cancellationToken)
+        {
+            var plan = new TargetPlan();
+            plan.Targets.Add(new PlannedTarget(new Target(Provider.Aws, account, Target.Global), TargetOutcome.Skipped, "subscription state Disabled: not collected", null));
+            return Task.FromResult(plan);
+        }
     }
 
     [Fact]
