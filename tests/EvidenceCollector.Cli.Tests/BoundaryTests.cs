@@ -50,7 +50,7 @@ public sealed class BoundaryTests
     [Fact]
     public void EmulatedEstate_ReferencedOnlyByTheExecutableAndTests()
     {
-        var root = Root();
+        var root = Repo.Root();
         foreach (var project in Directory.EnumerateFiles(Path.Combine(root, "src"), "*.csproj", SearchOption.AllDirectories)
             .Concat(Directory.EnumerateFiles(Path.Combine(root, "collectors"), "*.csproj", SearchOption.AllDirectories)))
         {
@@ -76,29 +76,10 @@ public sealed class BoundaryTests
         }
     }
 
-    private static string Root()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "EvidenceCollector.sln")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        return root.FullName;
-    }
-
     [Fact]
     public void SourceProjects_OnlyTheExecutableReferencesCollectorsOrSdks()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "EvidenceCollector.sln")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        var projects = Directory.EnumerateFiles(Path.Combine(root.FullName, "src"), "*.csproj", SearchOption.AllDirectories).ToList();
+        var projects = Directory.EnumerateFiles(Path.Combine(Repo.Root(), "src"), "*.csproj", SearchOption.AllDirectories).ToList();
         Assert.True(projects.Count >= 5);
         foreach (var project in projects.Where(p => !p.EndsWith("EvidenceCollector.Cli.csproj", StringComparison.Ordinal)))
         {

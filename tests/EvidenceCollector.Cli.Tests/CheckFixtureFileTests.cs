@@ -89,17 +89,6 @@ public sealed class CheckFixtureFileTests
     }
 
     private static string Testdata(IProviderModule module) =>
-        Path.Combine(Root(), "tests", module.CheckAssembly.GetName().Name + ".Tests", "testdata");
+        Path.Combine(Repo.Root(), "tests", module.CheckAssembly.GetName().Name + ".Tests", "testdata");
 
-    private static string Root()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "EvidenceCollector.sln")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        return root.FullName;
-    }
 }

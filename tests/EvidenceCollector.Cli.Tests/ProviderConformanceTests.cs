@@ -86,7 +86,7 @@ public sealed partial class ProviderConformanceTests
     public void Checks_OneClassPerFile_NamedAfterTheId(string provider)
     {
         var module = Module(provider);
-        var folder = Path.Combine(Root(), "collectors", module.CheckAssembly.GetName().Name!);
+        var folder = Path.Combine(Repo.Root(), "collectors", module.CheckAssembly.GetName().Name!);
         var sources = Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .ToDictionary(f => f, File.ReadAllText);
@@ -131,7 +131,7 @@ public sealed partial class ProviderConformanceTests
     public void Checks_EachMapsToAtLeastOneControl(string provider)
     {
         var module = Module(provider);
-        var mapping = MappingTable.Load(Path.Combine(Root(), "mappings"), CheckDiscovery.Discover(ProviderModules.All).Select(c => c.Metadata));
+        var mapping = MappingTable.Load(Path.Combine(Repo.Root(), "mappings"), CheckDiscovery.Discover(ProviderModules.All).Select(c => c.Metadata));
 
         foreach (var check in CheckDiscovery.Discover(module.CheckAssembly, module.Provider))
         {
@@ -159,7 +159,7 @@ public sealed partial class ProviderConformanceTests
     public void Checks_EachHasFixtureFilesWithPassFailAndErrorCases(string provider)
     {
         var module = Module(provider);
-        var testdata = Path.Combine(Root(), "tests", module.CheckAssembly.GetName().Name + ".Tests", "testdata");
+        var testdata = Path.Combine(Repo.Root(), "tests", module.CheckAssembly.GetName().Name + ".Tests", "testdata");
         Assert.True(Directory.Exists(testdata), $"{provider}: no fixture folder {testdata}");
 
         foreach (var check in CheckDiscovery.Discover(module.CheckAssembly, module.Provider))
@@ -194,15 +194,4 @@ public sealed partial class ProviderConformanceTests
         return [.. provider.GetServices<ICollector>()];
     }
 
-    private static string Root()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "EvidenceCollector.sln")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        return root.FullName;
-    }
 }
