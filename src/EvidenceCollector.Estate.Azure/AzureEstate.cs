@@ -9,6 +9,9 @@ namespace EvidenceCollector.Estate.Azure;
 /// <summary>A subscription of the emulated tenant, with the role assignments at its scope.</summary>
 public sealed record AzureSubscription(string Id, string DisplayName, string State, IReadOnlyList<AzureRoleAssignment> RoleAssignments);
 
+/// <summary>A storage account: its resource group, location and the ARM <c>properties</c> object as ARM returns it (absent keys stay absent).</summary>
+public sealed record AzureStorageAccount(string Name, string ResourceGroup, string Location, string PropertiesJson);
+
 /// <summary>A custom role definition of a subscription: its name (a GUID), display name and actions.</summary>
 public sealed record AzureCustomRole(string Name, string RoleName, IReadOnlyList<string> Actions);
 
@@ -32,6 +35,9 @@ public sealed class AzureEstate
     public string IdentityHeader { get; init; } = "evidence-demo-identity-header";
 
     public IReadOnlyList<AzureSubscription> Subscriptions { get; init; } = [];
+
+    /// <summary>Storage accounts per subscription id.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<AzureStorageAccount>> StorageAccounts { get; init; } = new Dictionary<string, IReadOnlyList<AzureStorageAccount>>();
 
     /// <summary>Custom role definitions per subscription id.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<AzureCustomRole>> CustomRoles { get; init; } = new Dictionary<string, IReadOnlyList<AzureCustomRole>>();
@@ -58,6 +64,24 @@ public sealed class AzureEstate
             ]),
             new("00000000-0000-4000-8000-000000000003", "Retired", "Disabled", []),
         ],
+        StorageAccounts = new Dictionary<string, IReadOnlyList<AzureStorageAccount>>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["00000000-0000-4000-8000-000000000001"] =
+            [
+                new("stprodlogs", "rg-logging", "westeurope", """
+                    {"provisioningState":"Succeeded","creationTime":"2024-01-15T08:00:00.0000000Z","primaryLocation":"westeurope","statusOfPrimary":"available",
+                     "supportsHttpsTrafficOnly":true,"minimumTlsVersion":"TLS1_2","allowBlobPublicAccess":false,"allowSharedKeyAccess":false,
+                     "networkAcls":{"bypass":"AzureServices","virtualNetworkRules":[],"ipRules":[],"defaultAction":"Deny"},
+                     "encryption":{"services":{"blob":{"enabled":true,"keyType":"Account"},"file":{"enabled":true,"keyType":"Account"}},"keySource":"Microsoft.Storage","requireInfrastructureEncryption":true}}
+                    """),
+                new("stlegacy2019", "rg-legacy", "northeurope", """
+                    {"provisioningState":"Succeeded","creationTime":"2019-03-02T11:30:00.0000000Z","primaryLocation":"northeurope","statusOfPrimary":"available",
+                     "supportsHttpsTrafficOnly":false,
+                     "networkAcls":{"bypass":"AzureServices","virtualNetworkRules":[],"ipRules":[],"defaultAction":"Allow"},
+                     "encryption":{"services":{"blob":{"enabled":true,"keyType":"Account"}},"keySource":"Microsoft.Storage"}}
+                    """),
+            ],
+        },
         CustomRoles = new Dictionary<string, IReadOnlyList<AzureCustomRole>>(StringComparer.OrdinalIgnoreCase)
         {
             ["00000000-0000-4000-8000-000000000001"] =
@@ -197,6 +221,28 @@ public static class AzureServices
                 ["id"] = $"{scope}/providers/Microsoft.Authorization/roleAssignments/{a.Name}",
                 ["type"] = "Microsoft.Authorization/roleAssignments",
                 ["name"] = a.Name,
+            }).ToList());
+        }
+
+        if (segments.Length == 5 && segments[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase)
+            && segments[3].Equals("Microsoft.Storage", StringComparison.OrdinalIgnoreCase) && segments[4].Equals("storageAccounts", StringComparison.OrdinalIgnoreCase))
+        {
+            if (estate.Subscriptions.FirstOrDefault(s => s.Id.Equals(segments[1], StringComparison.OrdinalIgnoreCase)) is not { } owner)
+            {
+                return null;
+            }
+
+            var accounts = estate.StorageAccounts.TryGetValue(owner.Id, out var list) ? list : [];
+            return Page(host, http, baseUrl, accounts.Select(a => (JsonNode)new JsonObject
+            {
+                ["sku"] = new JsonObject { ["name"] = "Standard_LRS", ["tier"] = "Standard" },
+                ["kind"] = "StorageV2",
+                ["id"] = $"/subscriptions/{owner.Id}/resourceGroups/{a.ResourceGroup}/providers/Microsoft.Storage/storageAccounts/{a.Name}",
+                ["name"] = a.Name,
+                ["type"] = "Microsoft.Storage/storageAccounts",
+                ["location"] = a.Location,
+                ["tags"] = new JsonObject(),
+                ["properties"] = JsonNode.Parse(a.PropertiesJson),
             }).ToList());
         }
 

@@ -48,7 +48,9 @@ public sealed class AzureEndToEndTests
                 .ToList();
 
             Assert.DoesNotContain(findings, f => f.Status == "error");
-            Assert.All(findings, f => Assert.StartsWith("azure.authorization.", f.Check, StringComparison.Ordinal));
+            Assert.All(findings, f => Assert.StartsWith("azure.", f.Check, StringComparison.Ordinal));
+            Assert.Contains(findings, f => f is { Check: "azure.storage.secure_transfer_required", Status: "fail" } && f.Resource.EndsWith("storageAccounts/stlegacy2019", StringComparison.Ordinal));
+            Assert.Contains(findings, f => f is { Check: "azure.storage.minimum_tls_1_2", Status: "pass" } && f.Resource.EndsWith("storageAccounts/stprodlogs", StringComparison.Ordinal));
             Assert.Contains(("azure.authorization.subscription_owners_2_to_3", Production, $"/subscriptions/{Production}", "pass"), findings);
             Assert.Contains(("azure.authorization.subscription_owners_2_to_3", Sandbox, $"/subscriptions/{Sandbox}", "fail"), findings);
             Assert.Contains(findings, f => f is { Check: "azure.authorization.service_principal_not_owner", Account: Production, Status: "fail" } && f.Resource.EndsWith("roleAssignments/3f0e2c1a-0000-4000-8000-000000000103", StringComparison.Ordinal));

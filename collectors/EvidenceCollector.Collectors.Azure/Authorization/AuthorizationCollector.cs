@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using EvidenceCollector.Collection;
 using EvidenceCollector.Collectors.Azure.Api;
 using EvidenceCollector.Model;
@@ -20,40 +19,8 @@ public sealed class AuthorizationCollector(ArmReader reader) : ICollector
     {
         var result = new CollectionResult(context.Emit, context.WaitForRoom);
         var subscription = $"/subscriptions/{context.Target.Account}";
-        await ListAsync(result, AzureKinds.RoleAssignment, $"{subscription}/providers/Microsoft.Authorization/roleAssignments", cancellationToken).ConfigureAwait(false);
-        await ListAsync(result, AzureKinds.RoleDefinition, $"{subscription}/providers/Microsoft.Authorization/roleDefinitions?$filter={Uri.EscapeDataString("type eq 'CustomRole'")}", cancellationToken).ConfigureAwait(false);
+        await ArmLists.CollectAsync(reader, result, AzureKinds.RoleAssignment, "Microsoft.Authorization", $"{subscription}/providers/Microsoft.Authorization/roleAssignments", ApiVersion, cancellationToken).ConfigureAwait(false);
+        await ArmLists.CollectAsync(reader, result, AzureKinds.RoleDefinition, "Microsoft.Authorization", $"{subscription}/providers/Microsoft.Authorization/roleDefinitions?$filter={Uri.EscapeDataString("type eq 'CustomRole'")}", ApiVersion, cancellationToken).ConfigureAwait(false);
         return result;
-    }
-
-    private async Task ListAsync(CollectionResult result, string kind, string path, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var page in reader.PagesAsync(path, ApiVersion, cancellationToken).ConfigureAwait(false))
-            {
-                if (!page.Body.TryGetProperty("value", out var value) || value.ValueKind != System.Text.Json.JsonValueKind.Array)
-                {
-                    throw new ArmException(page.Status, "MalformedResponse", $"{page.Operation} answered without a value array", page.RequestId);
-                }
-
-                foreach (var item in value.EnumerateArray())
-                {
-                    var id = item.TryGetProperty("id", out var i) ? i.GetString() : null;
-                    if (id is null)
-                    {
-                        result.Errors.Add(new CollectionError([kind], Target.Global, null, "MalformedResponse", $"{page.Operation} listed an item without an id", page.Operation));
-                        continue;
-                    }
-
-                    await result.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
-                    result.Records.Add(new EvidenceRecord(kind, id, Target.Global, JsonNode.Parse(item.GetRawText())!,
-                        new Provenance("Microsoft.Authorization", [$"{page.Operation} (api-version {page.ApiVersion})"], null, page.RequestId, page.AnsweredAt)));
-                }
-            }
-        }
-        catch (ArmException e)
-        {
-            result.Errors.Add(new CollectionError([kind], Target.Global, null, e.Code, e.ArmMessage, $"GET {path.Split('?')[0]}"));
-        }
     }
 }
