@@ -6,4 +6,5 @@ public static class AzureKinds
     public const string RoleAssignment = "azure.authorization.role_assignment";
     public const string RoleDefinition = "azure.authorization.role_definition";
     public const string StorageAccount = "azure.storage.account";
+    public const string KeyVault = "azure.keyvault.vault";
 }

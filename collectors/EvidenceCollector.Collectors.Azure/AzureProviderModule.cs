@@ -43,6 +43,7 @@ public sealed class AzureProviderModule : IProviderModule
         services.AddAzureCollectors(configuration);
         services.AddSingleton<ICollector>(sp => new AuthorizationCollector(sp.GetRequiredService<ArmReader>()));
         services.AddSingleton<ICollector>(sp => new Storage.StorageCollector(sp.GetRequiredService<ArmReader>()));
+        services.AddSingleton<ICollector>(sp => new KeyVault.KeyVaultCollector(sp.GetRequiredService<ArmReader>()));
         foreach (var check in CheckDiscovery.Discover(CheckAssembly, Provider))
         {
             services.AddSingleton(check);

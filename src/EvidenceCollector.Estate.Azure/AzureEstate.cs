@@ -39,6 +39,9 @@ public sealed class AzureEstate
     /// <summary>Storage accounts per subscription id.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<AzureStorageAccount>> StorageAccounts { get; init; } = new Dictionary<string, IReadOnlyList<AzureStorageAccount>>();
 
+    /// <summary>Key vaults per subscription id (same shape as storage accounts: name, resource group, location, properties JSON).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<AzureStorageAccount>> KeyVaults { get; init; } = new Dictionary<string, IReadOnlyList<AzureStorageAccount>>();
+
     /// <summary>Custom role definitions per subscription id.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<AzureCustomRole>> CustomRoles { get; init; } = new Dictionary<string, IReadOnlyList<AzureCustomRole>>();
 
@@ -79,6 +82,25 @@ public sealed class AzureEstate
                      "supportsHttpsTrafficOnly":false,
                      "networkAcls":{"bypass":"AzureServices","virtualNetworkRules":[],"ipRules":[],"defaultAction":"Allow"},
                      "encryption":{"services":{"blob":{"enabled":true,"keyType":"Account"}},"keySource":"Microsoft.Storage"}}
+                    """),
+            ],
+        },
+        KeyVaults = new Dictionary<string, IReadOnlyList<AzureStorageAccount>>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["00000000-0000-4000-8000-000000000001"] =
+            [
+                new("kv-prod-secrets", "rg-security", "westeurope", """
+                    {"tenantId":"72f988bf-0000-4000-8000-000000000001","sku":{"family":"A","name":"standard"},"accessPolicies":[],
+                     "enabledForDeployment":false,"enabledForDiskEncryption":false,"enabledForTemplateDeployment":false,
+                     "enableSoftDelete":true,"softDeleteRetentionInDays":90,"enableRbacAuthorization":true,"enablePurgeProtection":true,
+                     "networkAcls":{"bypass":"AzureServices","defaultAction":"Deny","ipRules":[],"virtualNetworkRules":[]},
+                     "vaultUri":"https://kv-prod-secrets.vault.azure.net/","provisioningState":"Succeeded","publicNetworkAccess":"Disabled"}
+                    """),
+                new("kv-legacy-app", "rg-legacy", "northeurope", """
+                    {"tenantId":"72f988bf-0000-4000-8000-000000000001","sku":{"family":"A","name":"standard"},
+                     "accessPolicies":[{"tenantId":"72f988bf-0000-4000-8000-000000000001","objectId":"10000000-0000-4000-8000-000000000004","permissions":{"keys":["get"],"secrets":["get","list"],"certificates":[]}}],
+                     "enableSoftDelete":true,"softDeleteRetentionInDays":7,
+                     "vaultUri":"https://kv-legacy-app.vault.azure.net/","provisioningState":"Succeeded","publicNetworkAccess":"Enabled"}
                     """),
             ],
         },
@@ -227,23 +249,17 @@ public static class AzureServices
         if (segments.Length == 5 && segments[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase)
             && segments[3].Equals("Microsoft.Storage", StringComparison.OrdinalIgnoreCase) && segments[4].Equals("storageAccounts", StringComparison.OrdinalIgnoreCase))
         {
-            if (estate.Subscriptions.FirstOrDefault(s => s.Id.Equals(segments[1], StringComparison.OrdinalIgnoreCase)) is not { } owner)
-            {
-                return null;
-            }
-
-            var accounts = estate.StorageAccounts.TryGetValue(owner.Id, out var list) ? list : [];
-            return Page(host, http, baseUrl, accounts.Select(a => (JsonNode)new JsonObject
+            return Resources(host, http, baseUrl, estate, segments[1], estate.StorageAccounts, "Microsoft.Storage/storageAccounts", new JsonObject
             {
                 ["sku"] = new JsonObject { ["name"] = "Standard_LRS", ["tier"] = "Standard" },
                 ["kind"] = "StorageV2",
-                ["id"] = $"/subscriptions/{owner.Id}/resourceGroups/{a.ResourceGroup}/providers/Microsoft.Storage/storageAccounts/{a.Name}",
-                ["name"] = a.Name,
-                ["type"] = "Microsoft.Storage/storageAccounts",
-                ["location"] = a.Location,
-                ["tags"] = new JsonObject(),
-                ["properties"] = JsonNode.Parse(a.PropertiesJson),
-            }).ToList());
+            });
+        }
+
+        if (segments.Length == 5 && segments[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase)
+            && segments[3].Equals("Microsoft.KeyVault", StringComparison.OrdinalIgnoreCase) && segments[4].Equals("vaults", StringComparison.OrdinalIgnoreCase))
+        {
+            return Resources(host, http, baseUrl, estate, segments[1], estate.KeyVaults, "Microsoft.KeyVault/vaults", new JsonObject());
         }
 
         if (segments.Length == 5 && segments[0].Equals("subscriptions", StringComparison.OrdinalIgnoreCase)
@@ -309,6 +325,28 @@ public static class AzureServices
         }
 
         return null;
+    }
+
+    /// <summary>A subscription's resources of one type as an ARM list: <paramref name="extra"/> top-level properties, then id, name, type, location, tags, properties.</summary>
+    private static JsonObject? Resources(EstateHostContext host, HttpContext http, string baseUrl, AzureEstate estate, string subscription, IReadOnlyDictionary<string, IReadOnlyList<AzureStorageAccount>> byType, string type, JsonObject extra)
+    {
+        if (estate.Subscriptions.FirstOrDefault(s => s.Id.Equals(subscription, StringComparison.OrdinalIgnoreCase)) is not { } owner)
+        {
+            return null;
+        }
+
+        var resources = byType.TryGetValue(owner.Id, out var list) ? list : [];
+        return Page(host, http, baseUrl, resources.Select(a =>
+        {
+            var item = (JsonObject)extra.DeepClone();
+            item["id"] = $"/subscriptions/{owner.Id}/resourceGroups/{a.ResourceGroup}/providers/{type}/{a.Name}";
+            item["name"] = a.Name;
+            item["type"] = type;
+            item["location"] = a.Location;
+            item["tags"] = new JsonObject();
+            item["properties"] = JsonNode.Parse(a.PropertiesJson);
+            return (JsonNode)item;
+        }).ToList());
     }
 
     private static readonly (string Name, string RoleName, string Type, IReadOnlyList<string> Actions)[] BuiltIns =

@@ -1,0 +1,15 @@
+using EvidenceCollector.Checks;
+using EvidenceCollector.Model;
+
+namespace EvidenceCollector.Collectors.Azure.KeyVault.Checks;
+
+public sealed class SoftDeleteEnabledCheck : ICheck
+{
+    public CheckMetadata Metadata { get; } = Vaults.Meta("azure.keyvault.soft_delete_enabled", "Key vaults keep deleted keys and secrets recoverable (soft delete)", Severity.High,
+        "Without soft delete, a deleted key is gone at once, and with it every piece of data it encrypts.", "Enable soft delete (it cannot be turned off again), with a retention of 90 days.");
+
+    public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
+        Vaults.Each(input, (item, p) => CheckResult.Of(item, Vaults.Bool(p, "enableSoftDelete") == true,
+            $"{Vaults.Name(item)} keeps deleted objects for {Vaults.Text(p, "softDeleteRetentionInDays") ?? "the default"} days",
+            $"{Vaults.Name(item)} does not keep deleted objects (enableSoftDelete {Vaults.Text(p, "enableSoftDelete") ?? "not set"})"));
+}
