@@ -11,9 +11,9 @@ public sealed class PublicNetworkAccessDisabledCheck : ICheck
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
         Vaults.Each(input, (item, p) =>
         {
-            var access = Vaults.Text(p, "publicNetworkAccess") ?? "Enabled";
-            var firewall = Vaults.Text(p, "networkAcls", "defaultAction") ?? "Allow";
+            var access = ArmJson.Text(p, "publicNetworkAccess") ?? "Enabled";
+            var firewall = ArmJson.Text(p, "networkAcls", "defaultAction") ?? "Allow";
             var closed = access.Equals("Disabled", StringComparison.OrdinalIgnoreCase) || firewall.Equals("Deny", StringComparison.OrdinalIgnoreCase);
-            return CheckResult.Of(item, closed, $"{Vaults.Name(item)}: public network access {access}, firewall default {firewall}", $"{Vaults.Name(item)} accepts connections from every network");
+            return CheckResult.Of(item, closed, $"{ArmJson.Name(item)}: public network access {access}, firewall default {firewall}", $"{ArmJson.Name(item)} accepts connections from every network");
         });
 }

@@ -9,8 +9,8 @@ public sealed class PurgeProtectionEnabledCheck : ICheck
         "Soft delete alone lets an administrator, or an attacker with their rights, purge a deleted key before its retention ends.", "Enable purge protection (it cannot be turned off again).");
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        Vaults.Each(input, (item, p) => Vaults.Bool(p, "enablePurgeProtection") == true
-            ? CheckResult.Pass(item, $"{Vaults.Name(item)} has purge protection")
+        Vaults.Each(input, (item, p) => ArmJson.Bool(p, "enablePurgeProtection") == true
+            ? CheckResult.Pass(item, $"{ArmJson.Name(item)} has purge protection")
             // Absent means off: ARM leaves the property out until it is enabled.
-            : CheckResult.Fail(item, $"{Vaults.Name(item)} has no purge protection"));
+            : CheckResult.Fail(item, $"{ArmJson.Name(item)} has no purge protection"));
 }

@@ -9,6 +9,6 @@ public sealed class RbacAuthorizationEnabledCheck : ICheck
         "Vault access policies are granted per vault, outside role assignments and their reviews; RBAC puts vault access under the same control as the rest.", "Set enableRbacAuthorization to true and move access policies to role assignments.");
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        Vaults.Each(input, (item, p) => CheckResult.Of(item, Vaults.Bool(p, "enableRbacAuthorization") == true,
-            $"{Vaults.Name(item)} uses Azure RBAC", $"{Vaults.Name(item)} uses vault access policies"));
+        Vaults.Each(input, (item, p) => CheckResult.Of(item, ArmJson.Bool(p, "enableRbacAuthorization") == true,
+            $"{ArmJson.Name(item)} uses Azure RBAC", $"{ArmJson.Name(item)} uses vault access policies"));
 }

@@ -9,7 +9,7 @@ public sealed class SoftDeleteEnabledCheck : ICheck
         "Without soft delete, a deleted key is gone at once, and with it every piece of data it encrypts.", "Enable soft delete (it cannot be turned off again), with a retention of 90 days.");
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        Vaults.Each(input, (item, p) => CheckResult.Of(item, Vaults.Bool(p, "enableSoftDelete") == true,
-            $"{Vaults.Name(item)} keeps deleted objects for {Vaults.Text(p, "softDeleteRetentionInDays") ?? "the default"} days",
-            $"{Vaults.Name(item)} does not keep deleted objects (enableSoftDelete {Vaults.Text(p, "enableSoftDelete") ?? "not set"})"));
+        Vaults.Each(input, (item, p) => CheckResult.Of(item, ArmJson.Bool(p, "enableSoftDelete") == true,
+            $"{ArmJson.Name(item)} keeps deleted objects for {ArmJson.Text(p, "softDeleteRetentionInDays") ?? "the default"} days",
+            $"{ArmJson.Name(item)} does not keep deleted objects (enableSoftDelete {ArmJson.Text(p, "enableSoftDelete") ?? "not set"})"));
 }

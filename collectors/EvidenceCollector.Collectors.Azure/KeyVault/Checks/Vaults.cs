@@ -1,6 +1,5 @@
 using System.Text.Json;
 using EvidenceCollector.Checks;
-using EvidenceCollector.Collectors.Azure.Storage.Checks;
 using EvidenceCollector.Collectors.Common.Checks;
 using EvidenceCollector.Model;
 
@@ -14,10 +13,4 @@ internal static class Vaults
 
     public static IEnumerable<CheckResult> Each(CheckInput input, Func<EvidenceItem, JsonElement, CheckResult> judge) =>
         EvidenceChecks.Each(input, AzureKinds.KeyVault, ["properties"], item => judge(item, item.Payload.GetProperty("properties")));
-
-    public static bool? Bool(JsonElement properties, string name) => StorageAccounts.Bool(properties, name);
-
-    public static string? Text(JsonElement properties, params string[] path) => StorageAccounts.Text(properties, path);
-
-    public static string Name(EvidenceItem item) => StorageAccounts.Name(item);
 }

@@ -9,11 +9,11 @@ public sealed class BlobPublicAccessDisabledCheck : ICheck
         "An account that allows public blob access lets any container be made readable by anyone on the internet.", "Set allowBlobPublicAccess to false.");
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        StorageAccounts.Each(input, (item, p) => StorageAccounts.Bool(p, "allowBlobPublicAccess") switch
+        StorageAccounts.Each(input, (item, p) => ArmJson.Bool(p, "allowBlobPublicAccess") switch
         {
-            false => CheckResult.Pass(item, $"{StorageAccounts.Name(item)} disallows anonymous blob access"),
-            true => CheckResult.Fail(item, $"{StorageAccounts.Name(item)} allows anonymous blob access"),
+            false => CheckResult.Pass(item, $"{ArmJson.Name(item)} disallows anonymous blob access"),
+            true => CheckResult.Fail(item, $"{ArmJson.Name(item)} allows anonymous blob access"),
             // Absent: allowed for accounts created before November 2023, which is when ARM stops returning it as set.
-            null => CheckResult.Fail(item, $"{StorageAccounts.Name(item)} does not set allowBlobPublicAccess, which leaves anonymous access allowed on older accounts"),
+            null => CheckResult.Fail(item, $"{ArmJson.Name(item)} does not set allowBlobPublicAccess, which leaves anonymous access allowed on older accounts"),
         });
 }

@@ -11,12 +11,12 @@ public sealed class InfrastructureEncryptionEnabledCheck : ICheck
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
         StorageAccounts.Each(input, (item, p) =>
         {
-            if (StorageAccounts.Text(p, "encryption", "keySource") is not { } source)
+            if (ArmJson.Text(p, "encryption", "keySource") is not { } source)
             {
-                return CheckResult.Error(item, $"{StorageAccounts.Name(item)}: encryption.keySource is not in the evidence");
+                return CheckResult.Error(item, $"{ArmJson.Name(item)}: encryption.keySource is not in the evidence");
             }
 
-            var infrastructure = StorageAccounts.Text(p, "encryption", "requireInfrastructureEncryption") == bool.TrueString;
-            return CheckResult.Of(item, infrastructure, $"{StorageAccounts.Name(item)}: infrastructure encryption on, key source {source}", $"{StorageAccounts.Name(item)}: no infrastructure encryption (key source {source})");
+            var infrastructure = ArmJson.Text(p, "encryption", "requireInfrastructureEncryption") == bool.TrueString;
+            return CheckResult.Of(item, infrastructure, $"{ArmJson.Name(item)}: infrastructure encryption on, key source {source}", $"{ArmJson.Name(item)}: no infrastructure encryption (key source {source})");
         });
 }

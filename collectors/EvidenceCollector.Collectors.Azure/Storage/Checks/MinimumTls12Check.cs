@@ -12,7 +12,7 @@ public sealed class MinimumTls12Check : ICheck
         StorageAccounts.Each(input, (item, p) =>
         {
             // Absent: ARM's default for the account, TLS 1.0.
-            var version = StorageAccounts.Text(p, "minimumTlsVersion") ?? "TLS1_0";
-            return CheckResult.Of(item, version is "TLS1_2" or "TLS1_3", $"{StorageAccounts.Name(item)} requires {version}", $"{StorageAccounts.Name(item)} accepts {version}{(StorageAccounts.Text(p, "minimumTlsVersion") is null ? " (minimumTlsVersion not set)" : string.Empty)}");
+            var version = ArmJson.Text(p, "minimumTlsVersion") ?? "TLS1_0";
+            return CheckResult.Of(item, version is "TLS1_2" or "TLS1_3", $"{ArmJson.Name(item)} requires {version}", $"{ArmJson.Name(item)} accepts {version}{(ArmJson.Text(p, "minimumTlsVersion") is null ? " (minimumTlsVersion not set)" : string.Empty)}");
         });
 }

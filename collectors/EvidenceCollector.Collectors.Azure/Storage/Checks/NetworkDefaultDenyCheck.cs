@@ -12,7 +12,7 @@ public sealed class NetworkDefaultDenyCheck : ICheck
         StorageAccounts.Each(input, (item, p) =>
         {
             // Absent: no firewall, i.e. Allow.
-            var action = StorageAccounts.Text(p, "networkAcls", "defaultAction") ?? "Allow";
-            return CheckResult.Of(item, action.Equals("Deny", StringComparison.OrdinalIgnoreCase), $"{StorageAccounts.Name(item)} denies by default", $"{StorageAccounts.Name(item)} allows every network by default");
+            var action = ArmJson.Text(p, "networkAcls", "defaultAction") ?? "Allow";
+            return CheckResult.Of(item, action.Equals("Deny", StringComparison.OrdinalIgnoreCase), $"{ArmJson.Name(item)} denies by default", $"{ArmJson.Name(item)} allows every network by default");
         });
 }

@@ -9,7 +9,7 @@ public sealed class SecureTransferRequiredCheck : ICheck
         "Without secure transfer, requests and shared access signatures can travel in clear text.", "Set supportsHttpsTrafficOnly to true.");
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        StorageAccounts.Each(input, (item, p) => StorageAccounts.Bool(p, "supportsHttpsTrafficOnly") is { } https
-            ? CheckResult.Of(item, https, $"{StorageAccounts.Name(item)} accepts HTTPS only", $"{StorageAccounts.Name(item)} accepts plain HTTP")
-            : CheckResult.Error(item, $"{StorageAccounts.Name(item)}: supportsHttpsTrafficOnly is not in the evidence"));
+        StorageAccounts.Each(input, (item, p) => ArmJson.Bool(p, "supportsHttpsTrafficOnly") is { } https
+            ? CheckResult.Of(item, https, $"{ArmJson.Name(item)} accepts HTTPS only", $"{ArmJson.Name(item)} accepts plain HTTP")
+            : CheckResult.Error(item, $"{ArmJson.Name(item)}: supportsHttpsTrafficOnly is not in the evidence"));
 }

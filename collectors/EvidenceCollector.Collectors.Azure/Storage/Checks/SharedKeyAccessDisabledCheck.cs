@@ -9,8 +9,8 @@ public sealed class SharedKeyAccessDisabledCheck : ICheck
         "Account keys grant full access, never expire on their own and are not tied to an identity; Entra ID authorization is auditable per principal.", "Set allowSharedKeyAccess to false once clients use Entra ID.");
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input) =>
-        StorageAccounts.Each(input, (item, p) => StorageAccounts.Bool(p, "allowSharedKeyAccess") == false
-            ? CheckResult.Pass(item, $"{StorageAccounts.Name(item)} refuses shared key authorization")
+        StorageAccounts.Each(input, (item, p) => ArmJson.Bool(p, "allowSharedKeyAccess") == false
+            ? CheckResult.Pass(item, $"{ArmJson.Name(item)} refuses shared key authorization")
             // Absent or null: ARM's default, allowed.
-            : CheckResult.Fail(item, $"{StorageAccounts.Name(item)} accepts shared key authorization"));
+            : CheckResult.Fail(item, $"{ArmJson.Name(item)} accepts shared key authorization"));
 }

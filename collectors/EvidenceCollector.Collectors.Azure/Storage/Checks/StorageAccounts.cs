@@ -19,23 +19,4 @@ internal static class StorageAccounts
     /// <summary>Each account judged on its <c>properties</c>; an account without them is an error.</summary>
     public static IEnumerable<CheckResult> Each(CheckInput input, Func<EvidenceItem, JsonElement, CheckResult> judge) =>
         EvidenceChecks.Each(input, AzureKinds.StorageAccount, ["properties"], item => judge(item, item.Payload.GetProperty("properties")));
-
-    public static bool? Bool(JsonElement properties, string name) =>
-        properties.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
-
-    public static string? Text(JsonElement properties, params string[] path)
-    {
-        var at = properties;
-        foreach (var name in path)
-        {
-            if (at.ValueKind != JsonValueKind.Object || !at.TryGetProperty(name, out at))
-            {
-                return null;
-            }
-        }
-
-        return at.ValueKind == JsonValueKind.String ? at.GetString() : at.ValueKind is JsonValueKind.True or JsonValueKind.False ? at.GetBoolean().ToString() : null;
-    }
-
-    public static string Name(EvidenceItem item) => item.Payload.TryGetProperty("name", out var n) ? n.GetString() ?? item.ResourceId : item.ResourceId;
 }
