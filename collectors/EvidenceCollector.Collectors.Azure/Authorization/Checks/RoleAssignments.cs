@@ -51,6 +51,22 @@ internal static class RoleAssignments
         return unreadable is null ? null : CheckResult.Error(unreadable, "a role assignment without roleDefinitionId, principalId or scope cannot be judged");
     }
 
+    /// <summary>
+    /// As <see cref="Unjudgeable"/>, and not_applicable when no assignment is visible at all: a check that passes on
+    /// "none of them is privileged" needs some assignment to say it of (nothing to judge is not evidence of compliance).
+    /// </summary>
+    public static CheckResult? NothingToJudge(CheckInput input, out List<Assignment> assignments)
+    {
+        if (Unjudgeable(input, out assignments) is { } error)
+        {
+            return error;
+        }
+
+        return assignments.Count == 0
+            ? new CheckResult(Subscription(input), Target.Global, FindingStatus.NotApplicable, "no role assignment is visible at the subscription", [])
+            : null;
+    }
+
     /// <summary>Assigned directly at the subscription (not inherited from a management group, not on a resource group or resource below).</summary>
     public static bool AtSubscription(Assignment a, CheckInput input) => string.Equals(a.Scope.TrimEnd('/'), Subscription(input), StringComparison.OrdinalIgnoreCase);
 

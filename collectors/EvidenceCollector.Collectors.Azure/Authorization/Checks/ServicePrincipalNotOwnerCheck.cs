@@ -15,19 +15,12 @@ public sealed class ServicePrincipalNotOwnerCheck : ICheck
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input)
     {
-        if (RoleAssignments.Unjudgeable(input, out var assignments) is { } error)
+        if (RoleAssignments.NothingToJudge(input, out var assignments) is { } early)
         {
-            return [error];
+            return [early];
         }
 
         var subscription = RoleAssignments.Subscription(input);
-        if (assignments.Count == 0)
-        {
-            // Nothing to judge is not evidence of compliance.
-            return [new CheckResult(subscription, Target.Global, FindingStatus.NotApplicable, "no role assignment is visible at the subscription", [])];
-        }
-
-
         var owners = assignments.Where(a => a.Role == RoleAssignments.Owner && RoleAssignments.AtSubscription(a, input)).ToList();
         var unknown = owners.FirstOrDefault(a => a.PrincipalType == "unknown");
         if (unknown is not null)

@@ -15,19 +15,12 @@ public sealed class UserAccessAdministratorNotAssignedCheck : ICheck
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input)
     {
-        if (RoleAssignments.Unjudgeable(input, out var assignments) is { } error)
+        if (RoleAssignments.NothingToJudge(input, out var assignments) is { } early)
         {
-            return [error];
+            return [early];
         }
 
         var subscription = RoleAssignments.Subscription(input);
-        if (assignments.Count == 0)
-        {
-            // Nothing to judge is not evidence of compliance.
-            return [new CheckResult(subscription, Target.Global, FindingStatus.NotApplicable, "no role assignment is visible at the subscription", [])];
-        }
-
-
         var held = assignments.Where(a => a.Role == RoleAssignments.UserAccessAdministrator && RoleAssignments.AtSubscription(a, input)).ToList();
         return held.Count == 0
             ? [EvidenceChecks.Result(subscription, Target.Global, FindingStatus.Pass, $"no User Access Administrator assignment among {assignments.Count} at or above the subscription", assignments.Select(a => a.Item))]
