@@ -53,6 +53,7 @@ public static class Fanout
         {
             result.Records.AddRange(part.Records);
             result.Errors.AddRange(part.Errors);
+            result.NotApplicable.AddRange(part.NotApplicable);
         }
     }
 

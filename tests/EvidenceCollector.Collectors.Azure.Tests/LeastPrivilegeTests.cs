@@ -51,7 +51,7 @@ public sealed class LeastPrivilegeTests(AzureEstateFixture fixture)
         return (provider, type) switch
         {
             ("Microsoft.Resources", "subscriptions") => "Microsoft.Resources/subscriptions/read",
-            ("Microsoft.Management", "descendants") => "Microsoft.Management/managementGroups/descendants/read",
+            _ when type.EndsWith("/action", StringComparison.Ordinal) => $"{provider}/{type}",
             _ => $"{provider}/{type}/read",
         };
     }

@@ -72,6 +72,23 @@ public sealed class PipelineRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_ACollectorSaysAKindCannotExist_TheEmptyRegionIsNotApplicableWithItsReason()
+    {
+        // An unregistered Azure resource provider, say: nothing of the kind can exist, and the finding says why.
+        _behaviour.Widgets[(Account, "us-east-1")] = new();
+        _behaviour.NotApplicable[(Account, "us-east-1")] = "resource provider Test.Widgets is not registered in the subscription";
+
+        var outcome = await RunAsync();
+
+        var east = Assert.Single(outcome.Findings, f => f.CheckId == "aws.test.widget_encrypted" && f.Region == "us-east-1");
+        Assert.Equal(FindingStatus.NotApplicable, east.Status);
+        Assert.Equal("resource provider Test.Widgets is not registered in the subscription", east.Message);
+        var west = outcome.Findings.Where(f => f.CheckId == "aws.test.widget_encrypted" && f.Region == "eu-west-1").ToList();
+        Assert.Equal(2, west.Count);
+        Assert.DoesNotContain(west, f => f.Status == FindingStatus.NotApplicable);
+    }
+
+    [Fact]
     public async Task RunAsync_HealthyEstate_SealsFindingsMappedToControls()
     {
         var outcome = await RunAsync();

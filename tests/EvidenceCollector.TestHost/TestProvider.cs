@@ -43,6 +43,9 @@ public sealed class WidgetBehaviour
     /// <summary>(account, region) pairs where listing fails with this code.</summary>
     public Dictionary<(string Account, string Region), string> ListErrors { get; } = new();
 
+    /// <summary>(account, region) pairs where the collector says widgets cannot exist, and why.</summary>
+    public Dictionary<(string Account, string Region), string> NotApplicable { get; } = new();
+
     /// <summary>(account, region) pairs where the collector throws.</summary>
     public HashSet<(string Account, string Region)> Throws { get; } = [];
 
@@ -120,6 +123,11 @@ public sealed class WidgetCollector(WidgetBehaviour behaviour, TimeProvider time
             if (behaviour.Throws.Contains(key))
             {
                 throw new InvalidOperationException($"widget service exploded in {key.Region}");
+            }
+
+            if (behaviour.NotApplicable.TryGetValue(key, out var reason))
+            {
+                result.NotApplicable.Add(new NotApplicableNote([Kind], key.Region, reason));
             }
 
             if (behaviour.ListErrors.TryGetValue(key, out var code))

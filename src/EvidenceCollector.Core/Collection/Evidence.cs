@@ -40,6 +40,9 @@ public sealed record CollectionError(
     string Message,
     string? Operation);
 
+/// <summary>Why there is nothing of <paramref name="Kinds"/> in <paramref name="Region"/>: a fact about the target, not an error.</summary>
+public sealed record NotApplicableNote(IReadOnlyList<string> Kinds, string Region, string Reason);
+
 /// <summary>
 /// Partial failure is a value: the records collected and the errors met on the way. Given a sink (the
 /// runner passes one through <see cref="CollectionContext.Emit"/>), records stream out as they are added
@@ -75,6 +78,12 @@ public sealed class CollectionResult
     public CollectionResult Child() => new(Sink, WaitForRoom);
 
     public List<CollectionError> Errors { get; } = [];
+
+    /// <summary>
+    /// Kinds that cannot exist in a region of the target, and why (e.g. the resource provider is not registered in
+    /// the subscription): a check of those kinds that finds nothing is <c>not_applicable</c> with this reason.
+    /// </summary>
+    public List<NotApplicableNote> NotApplicable { get; } = [];
 
     /// <summary>Regions this collector looked at for the target (so an empty region can be reported as "no resources").</summary>
     public HashSet<string> RegionsCovered { get; } = new(StringComparer.Ordinal);

@@ -24,6 +24,11 @@ public sealed class CollectionLedger
     public List<(Target Target, CollectionError Error)> Errors => [.. _errors];
 
     public void Cover(Provider provider, string account, string region, string kind) => Covered[(provider, account, region, kind)] = true;
+
+    /// <summary>Why a covered (provider, account, region, kind) can hold nothing, when a collector said so.</summary>
+    public ConcurrentDictionary<(Provider, string Account, string Region, string Kind), string> NotApplicable { get; } = new();
+
+    public void MarkNotApplicable(Provider provider, string account, string region, string kind, string reason) => NotApplicable[(provider, account, region, kind)] = reason;
 }
 
 /// <summary>
@@ -145,6 +150,14 @@ public sealed class CollectionScheduler(PipelineOptions options, ResiliencePipel
             foreach (var kind in d.Kinds)
             {
                 ledger.Cover(target.Target.Provider, target.Target.Account, target.Target.IsGlobal ? Target.Global : region, kind);
+            }
+        }
+
+        foreach (var note in result.NotApplicable)
+        {
+            foreach (var kind in note.Kinds.Where(d.Kinds.Contains))
+            {
+                ledger.MarkNotApplicable(target.Target.Provider, target.Target.Account, target.Target.IsGlobal ? Target.Global : note.Region, kind, note.Reason);
             }
         }
 

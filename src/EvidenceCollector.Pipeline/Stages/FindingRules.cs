@@ -66,7 +66,8 @@ public sealed class CheckEvaluation(
     string account,
     List<(Target Target, CollectionError Error)> accountErrors,
     List<PlannedTarget> planned,
-    ConcurrentDictionary<(Provider, string Account, string Region, string Kind), bool> covered)
+    ConcurrentDictionary<(Provider, string Account, string Region, string Kind), bool> covered,
+    IReadOnlyDictionary<(Provider, string Account, string Region, string Kind), string>? notApplicable = null)
 {
     private readonly HashSet<string> _kinds = check.Metadata.EvidenceKinds.ToHashSet(StringComparer.Ordinal);
     private readonly HashSet<string> _regionsWithResults = new(StringComparer.Ordinal);
@@ -132,7 +133,9 @@ public sealed class CheckEvaluation(
             var any = region == Target.Global ? _results > 0 : accountLevel || _regionsWithResults.Contains(region);
             if (!any)
             {
-                results.Add(new CheckResult(context.Providers.TargetResourceId(provider, account, region), region, FindingStatus.NotApplicable, $"no resources: nothing of kind {string.Join(", ", meta.EvidenceKinds)} in {region}", []));
+                // A collector that knows why nothing can exist there (an unregistered resource provider) says so.
+                var reason = notApplicable is null ? null : _kinds.Order(StringComparer.Ordinal).Select(k => notApplicable.TryGetValue((provider, account, region, k), out var r) ? r : null).FirstOrDefault(r => r is not null);
+                results.Add(new CheckResult(context.Providers.TargetResourceId(provider, account, region), region, FindingStatus.NotApplicable, reason ?? $"no resources: nothing of kind {string.Join(", ", meta.EvidenceKinds)} in {region}", []));
             }
         }
 

@@ -40,7 +40,7 @@ public sealed class GroupEvaluator(CheckEvaluationContext context, IEvidenceWrit
         var accountErrors = ledger.Errors.Where(e => e.Target.Provider == provider && e.Target.Account == account).ToList();
         writer.FlushEnvelopes();
         var stored = writer.Evidence(account, group.Kinds);
-        var evaluations = group.Checks.Select(check => new CheckEvaluation(context, writer.RunId, check, provider, account, accountErrors, _planned, ledger.Covered)).ToList();
+        var evaluations = group.Checks.Select(check => new CheckEvaluation(context, writer.RunId, check, provider, account, accountErrors, _planned, ledger.Covered, ledger.NotApplicable)).ToList();
 
         // Handed on in batches, in the order they are produced: a large account's group (thousands of
         // resources × its checks) never holds all its findings at once.
