@@ -21,8 +21,8 @@ public sealed class AzureProviderModule : IProviderModule
 
     public Assembly CheckAssembly => typeof(AzureProviderModule).Assembly;
 
-    /// <summary>Azure Policy definitions will map through a rule table of their own; none yet.</summary>
-    public IReadOnlyList<string> RuleTables { get; } = [];
+    /// <summary>Azure Policy definitions map through their own table (<c>azure-policy-definitions.csv</c>: definition name → control).</summary>
+    public IReadOnlyList<string> RuleTables { get; } = ["azure-policy-definitions"];
 
     /// <summary>ARM ids compare ignoring case (ARM itself returns them in more than one case).</summary>
     public StringComparer ResourceIdComparer => StringComparer.OrdinalIgnoreCase;
@@ -44,6 +44,12 @@ public sealed class AzureProviderModule : IProviderModule
         services.AddSingleton<ICollector>(sp => new AuthorizationCollector(sp.GetRequiredService<ArmReader>()));
         services.AddSingleton<ICollector>(sp => new Storage.StorageCollector(sp.GetRequiredService<ArmReader>()));
         services.AddSingleton<ICollector>(sp => new KeyVault.KeyVaultCollector(sp.GetRequiredService<ArmReader>()));
+        services.AddSingleton<ICollector>(sp => new Monitor.MonitorCollector(sp.GetRequiredService<ArmReader>()));
+        services.AddSingleton<ICollector>(sp => new Compute.ComputeCollector(sp.GetRequiredService<ArmReader>()));
+        services.AddSingleton<ICollector>(sp => new Network.NetworkCollector(sp.GetRequiredService<ArmReader>()));
+        services.AddSingleton<ICollector>(sp => new Sql.SqlCollector(sp.GetRequiredService<ArmReader>()));
+        services.AddSingleton<ICollector>(sp => new Defender.DefenderCollector(sp.GetRequiredService<ArmReader>()));
+        services.AddSingleton<ICollector>(sp => new Policy.PolicyCollector(sp.GetRequiredService<ArmReader>()));
         foreach (var check in CheckDiscovery.Discover(CheckAssembly, Provider))
         {
             services.AddSingleton(check);

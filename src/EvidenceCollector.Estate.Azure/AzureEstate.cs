@@ -14,7 +14,11 @@ public sealed record AzureCustomRole(string Name, string RoleName, IReadOnlyList
 /// A subscription of the emulated tenant. <see cref="Resources"/> are ARM JSON objects exactly as ARM returns them;
 /// an <c>id</c> that starts with neither <c>/</c> nor <c>subscriptions/</c> is relative to the subscription (and
 /// becomes <c>/subscriptions/&lt;id&gt;/…</c>); an id given absolute is served as written, traps included (no leading
-/// slash, lower case). <c>name</c> and <c>type</c> are derived from the id when absent.
+/// slash, lower case). <c>name</c> and <c>type</c> are derived from the id when absent (an explicit <c>null</c> stays).
+/// Where ARM serves a resource elsewhere than its id says (a TDE state whose id is its database's, a security contact
+/// whose id says <c>securityContact</c>, a subscription diagnostic setting under <c>AzureResourceManager</c>), the
+/// estate-only keys <c>$path</c> (where a GET finds it) and <c>$list</c> (the collection that lists it) say where,
+/// relative to the subscription or absolute; they are never served.
 /// </summary>
 public sealed class AzureSubscription
 {
@@ -176,8 +180,23 @@ public sealed class AzureEstate
                     resource["id"] = id;
                 }
 
-                resource["name"] ??= id[(id.LastIndexOf('/') + 1)..];
-                resource["type"] ??= ResourceIndex.TypeOf(id);
+                if (!resource.ContainsKey("name"))
+                {
+                    resource["name"] = id[(id.LastIndexOf('/') + 1)..];
+                }
+
+                if (!resource.ContainsKey("type"))
+                {
+                    resource["type"] = ResourceIndex.TypeOf(id);
+                }
+
+                foreach (var key in (string[])["$path", "$list"])
+                {
+                    if (resource[key]?.GetValue<string>() is { } at && !at.StartsWith('/') && !at.StartsWith("subscriptions/", StringComparison.OrdinalIgnoreCase))
+                    {
+                        resource[key] = $"/subscriptions/{sub.Id}/{at}";
+                    }
+                }
             }
         }
 
@@ -215,10 +234,25 @@ internal sealed class ResourceIndex
     {
         foreach (var sub in estate.Subscriptions)
         {
-            foreach (var resource in sub.Resources)
+            foreach (var original in sub.Resources)
             {
-                var key = Key(resource["id"]!.GetValue<string>());
-                _byId[key] = resource;
+                var resource = original.DeepClone().AsObject();
+                var path = resource["$path"]?.GetValue<string>();
+                var list = resource["$list"]?.GetValue<string>();
+                resource.Remove("$path");
+                resource.Remove("$list");
+                var key = Key(path ?? resource["id"]!.GetValue<string>());
+                if (path is not null || list is null)
+                {
+                    _byId[key] = resource;
+                }
+
+                if (list is not null)
+                {
+                    Add(Key(list), resource);
+                    continue;
+                }
+
                 Add(key[..key.LastIndexOf('/')], resource);
                 // A resource in a resource group is also listed by its subscription: /subscriptions/s/providers/ns/type.
                 var parts = key.Split('/', StringSplitOptions.RemoveEmptyEntries);

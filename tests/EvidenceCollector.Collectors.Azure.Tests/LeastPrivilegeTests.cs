@@ -23,7 +23,8 @@ public sealed class LeastPrivilegeTests(AzureEstateFixture fixture)
         _host.Stats.Reset();
         var reader = AzureEstateFixture.Reader(_host, out _);
         var plan = await new AzureTargetPlanner(reader, new AzureOptions { Enabled = true, ManagementGroup = "contoso-prod" }, AzureEstateFixture.Credential(_host)).PlanAsync(RunScope.All, CancellationToken.None);
-        ICollector[] collectors = [new AuthorizationCollector(reader), new Storage.StorageCollector(reader), new KeyVault.KeyVaultCollector(reader)];
+        ICollector[] collectors = [new AuthorizationCollector(reader), new Storage.StorageCollector(reader), new KeyVault.KeyVaultCollector(reader), new Monitor.MonitorCollector(reader),
+            new Compute.ComputeCollector(reader), new Network.NetworkCollector(reader), new Sql.SqlCollector(reader), new Defender.DefenderCollector(reader), new Policy.PolicyCollector(reader)];
         foreach (var target in plan.Targets.Where(t => t.Outcome == TargetOutcome.Evaluated))
         {
             foreach (var collector in collectors)

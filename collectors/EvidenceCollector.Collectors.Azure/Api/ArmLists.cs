@@ -1,47 +1,150 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EvidenceCollector.Collection;
+using EvidenceCollector.Collectors.Common;
 using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Collectors.Azure.Api;
 
-/// <summary>How a collector stores an ARM list: one record per item (its ARM JSON), the list as one section of the collection.</summary>
+/// <summary>An item a list answered: its ARM id, region (location, else <c>global</c>) and JSON, for collectors that read below it.</summary>
+public sealed record ArmItem(string Id, string Region, JsonObject Json)
+{
+    /// <summary>The related reads made for this item (for its provenance).</summary>
+    public List<string> Operations { get; } = [];
+}
+
+/// <summary>
+/// How a collector stores ARM answers: one record per listed item (its ARM JSON), and related reads of a resource
+/// (its blob services, diagnostic settings, auditing policy) as sections under <see cref="RelatedKey"/> of the
+/// resource's record, so a failed related read is an error in that record and a check reads it as an error.
+/// </summary>
 public static class ArmLists
 {
+    /// <summary>The top-level key of a record that holds its related reads (ARM itself never returns it).</summary>
+    public const string RelatedKey = "related";
+
+    /// <summary>How many items of one page have their related reads made at once (the shared send path bounds the calls).</summary>
+    public const int RelatedConcurrency = 8;
+
+    /// <summary>The ARM code of a read in a subscription whose resource provider is not registered.</summary>
+    public const string MissingSubscriptionRegistration = "MissingSubscriptionRegistration";
+
     /// <summary>
     /// Every item of the list at <paramref name="path"/> as a record of <paramref name="kind"/> (region: the item's
     /// <c>location</c>, else <c>global</c>). A list that fails (denied, throttled past retries, malformed) is a collection
-    /// error for <paramref name="kind"/> only; what was stored before stays.
+    /// error for <paramref name="kind"/> only; what was stored before stays. A resource provider that is not registered
+    /// in the subscription is a fact, not an error: <paramref name="kind"/> (and <paramref name="dependentKinds"/>) are
+    /// not applicable there, with the reason. <paramref name="shape"/> may add related reads to an item before it is stored.
     /// </summary>
-    public static async Task CollectAsync(ArmReader reader, CollectionResult result, string kind, string service, string path, string apiVersion, CancellationToken cancellationToken)
+    /// <returns>The items stored, for reads below them.</returns>
+    public static async Task<IReadOnlyList<ArmItem>> CollectAsync(ArmReader reader, CollectionResult result, string kind, string service, string path, string apiVersion, CancellationToken cancellationToken,
+        Func<ArmItem, CancellationToken, Task>? shape = null, IReadOnlyList<string>? dependentKinds = null, string? parentId = null)
     {
+        var items = new List<ArmItem>();
         try
         {
             await foreach (var page in reader.PagesAsync(path, apiVersion, cancellationToken).ConfigureAwait(false))
             {
-                if (!page.Body.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Array)
+                var pageItems = Items(page, kind, result).ToList();
+                if (shape is not null)
                 {
-                    throw new ArmException(page.Status, "MalformedResponse", $"{page.Operation} answered without a value array", page.RequestId);
+                    await result.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+                    await Parallel.ForEachAsync(pageItems, new ParallelOptions { MaxDegreeOfParallelism = RelatedConcurrency, CancellationToken = cancellationToken }, (item, ct) => new ValueTask(shape(item, ct))).ConfigureAwait(false);
                 }
 
-                foreach (var item in value.EnumerateArray())
+                foreach (var item in pageItems)
                 {
-                    if ((item.TryGetProperty("id", out var i) ? i.GetString() : null) is not { } id)
+                    await result.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+                    result.Records.Add(new EvidenceRecord(kind, item.Id, item.Region, item.Json, Provenance(service, page, item.Operations)));
+                    items.Add(item);
+                }
+            }
+        }
+        catch (ArmException e) when (e.Code == MissingSubscriptionRegistration)
+        {
+            result.NotApplicable.Add(new NotApplicableNote([kind, .. dependentKinds ?? []], Target.Global, $"resource provider {service} is not registered in this subscription ({e.Code}: {e.ArmMessage})"));
+        }
+        catch (ArmException e)
+        {
+            result.Errors.Add(new CollectionError([kind, .. dependentKinds ?? []], Target.Global, parentId, e.Code, e.ArmMessage, $"GET {path.Split('?')[0]}"));
+        }
+
+        return items;
+    }
+
+    /// <summary>
+    /// A related read of <paramref name="item"/>, stored in its record as <c>related.&lt;name&gt;</c>: the ARM answer (a
+    /// list's pages merged into one <c>value</c>), or <c>{"error": {"code", "message"}}</c> when it failed.
+    /// </summary>
+    public static async Task RelateAsync(ArmReader reader, ArmItem item, string name, string path, string apiVersion, bool list, CancellationToken cancellationToken)
+    {
+        JsonObject section;
+        try
+        {
+            if (list)
+            {
+                var value = new JsonArray();
+                await foreach (var page in reader.PagesAsync(path, apiVersion, cancellationToken).ConfigureAwait(false))
+                {
+                    if (!page.Body.TryGetProperty("value", out var v) || v.ValueKind != JsonValueKind.Array)
                     {
-                        result.Errors.Add(new CollectionError([kind], Target.Global, null, "MalformedResponse", $"{page.Operation} listed an item without an id", page.Operation));
-                        continue;
+                        throw new ArmException(page.Status, "MalformedResponse", $"{page.Operation} answered without a value array", page.RequestId);
                     }
 
-                    var region = item.TryGetProperty("location", out var l) && l.GetString() is { Length: > 0 } location ? location.ToLowerInvariant() : Target.Global;
-                    await result.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
-                    result.Records.Add(new EvidenceRecord(kind, id, region, JsonNode.Parse(item.GetRawText())!,
-                        new Provenance(service, [$"{page.Operation} (api-version {page.ApiVersion})"], null, page.RequestId, page.AnsweredAt)));
+                    foreach (var element in v.EnumerateArray())
+                    {
+                        value.Add(JsonNode.Parse(element.GetRawText()));
+                    }
                 }
+
+                section = new JsonObject { ["value"] = value };
+            }
+            else
+            {
+                var answer = await reader.GetAsync(path, apiVersion, cancellationToken).ConfigureAwait(false);
+                section = JsonNode.Parse(answer.Body.GetRawText())!.AsObject();
             }
         }
         catch (ArmException e)
         {
-            result.Errors.Add(new CollectionError([kind], Target.Global, null, e.Code, e.ArmMessage, $"GET {path.Split('?')[0]}"));
+            section = Fanout.ErrorSection(e.Code, e.ArmMessage + (e.RequestId is null ? string.Empty : $" (x-ms-request-id {e.RequestId})"));
+        }
+
+        lock (item.Json)
+        {
+            item.Operations.Add($"GET {path.Split('?')[0]} (api-version {apiVersion})");
+            if (item.Json[RelatedKey] is not JsonObject related)
+            {
+                item.Json[RelatedKey] = related = new JsonObject();
+            }
+
+            related[name] = section;
         }
     }
+
+    private static IEnumerable<ArmItem> Items(ArmAnswer page, string kind, CollectionResult result)
+    {
+        if (!page.Body.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Array)
+        {
+            throw new ArmException(page.Status, "MalformedResponse", $"{page.Operation} answered without a value array", page.RequestId);
+        }
+
+        foreach (var element in value.EnumerateArray())
+        {
+            if ((element.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null) is not { Length: > 0 } id)
+            {
+                result.Errors.Add(new CollectionError([kind], Target.Global, null, "MalformedResponse", $"{page.Operation} listed an item without an id", page.Operation));
+                continue;
+            }
+
+            // Some ARM ids come without their leading slash (subscription diagnostic settings): the record's id gets
+            // one, so findings name it as every other id; the payload keeps ARM's id as answered.
+            id = id.StartsWith('/') ? id : "/" + id;
+            var region = element.TryGetProperty("location", out var l) && l.ValueKind == JsonValueKind.String && l.GetString() is { Length: > 0 } location ? location.ToLowerInvariant().Replace(" ", string.Empty, StringComparison.Ordinal) : Target.Global;
+            yield return new ArmItem(id, region, JsonNode.Parse(element.GetRawText())!.AsObject());
+        }
+    }
+
+    private static Provenance Provenance(string service, ArmAnswer page, IReadOnlyList<string> related) =>
+        new(service, [$"{page.Operation} (api-version {page.ApiVersion})", .. related.Order(StringComparer.Ordinal)], null, page.RequestId, page.AnsweredAt);
 }

@@ -76,13 +76,20 @@ public sealed class ArmReader(HttpPipeline pipeline, Uri endpoint, RetryOptions 
         SendAsync(RequestMethod.Post, Address(path, apiVersion), path, apiVersion, jsonBody, cancellationToken);
 
     /// <summary>Every page of a list, in order, following <c>nextLink</c> / <c>@odata.nextLink</c> until there is none.</summary>
-    public async IAsyncEnumerable<ArmAnswer> PagesAsync(string path, string apiVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<ArmAnswer> PagesAsync(string path, string apiVersion, CancellationToken cancellationToken) =>
+        PagesAsync(RequestMethod.Get, path, apiVersion, null, cancellationToken);
+
+    /// <summary>Every page of a query POST (Policy Insights <c>queryResults</c>): each <c>@odata.nextLink</c> is POSTed in turn.</summary>
+    public IAsyncEnumerable<ArmAnswer> PostPagesAsync(string path, string apiVersion, string? jsonBody, CancellationToken cancellationToken) =>
+        PagesAsync(RequestMethod.Post, path, apiVersion, jsonBody, cancellationToken);
+
+    private async IAsyncEnumerable<ArmAnswer> PagesAsync(RequestMethod method, string path, string apiVersion, string? jsonBody, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var followed = new HashSet<string>(StringComparer.Ordinal);
         var address = Address(path, apiVersion);
         while (true)
         {
-            var page = await SendAsync(RequestMethod.Get, address, path, apiVersion, null, cancellationToken).ConfigureAwait(false);
+            var page = await SendAsync(method, address, path, apiVersion, jsonBody, cancellationToken).ConfigureAwait(false);
             yield return page;
             if (NextLink(page.Body) is not { } next)
             {
