@@ -33,6 +33,10 @@ public sealed class DemoEndToEndTests : IDisposable
         var builtIn = findings.EnumerateArray().Select(f => f.GetProperty("checkId").GetString()!).Where(id => !id.StartsWith("aws.config.rule.", StringComparison.Ordinal)).Distinct().Count();
         Assert.True(builtIn >= 45, $"{builtIn} distinct built-in checks");
         Assert.Contains(findings.EnumerateArray(), f => f.GetProperty("checkId").GetString() == "aws.config.rule.IAM_USER_MFA_ENABLED");
+        // One run, both clouds: the demo's Azure estate through its own managed identity.
+        Assert.Contains(findings.EnumerateArray(), f => f.GetProperty("checkId").GetString() == "azure.authorization.subscription_owners_2_to_3" && f.GetProperty("status").GetString() == "fail");
+        Assert.Contains(findings.EnumerateArray(), f => f.GetProperty("checkId").GetString() == "azure.storage.minimum_tls_1_2" && f.GetProperty("status").GetString() == "fail");
+        Assert.DoesNotContain(findings.EnumerateArray(), f => f.GetProperty("checkId").GetString()!.StartsWith("azure.", StringComparison.Ordinal) && f.GetProperty("status").GetString() == "error");
         Assert.All(findings.EnumerateArray().SelectMany(f => f.GetProperty("evidence").EnumerateArray()), h => Assert.Matches("^[0-9a-f]{64}$", h.GetString()));
         Assert.All(findings.EnumerateArray().Where(f => f.GetProperty("status").GetString() is "pass" or "fail"), f => Assert.NotEqual(0, f.GetProperty("evidence").GetArrayLength()));
 
