@@ -10,7 +10,7 @@ namespace EvidenceCollector.Collectors.Azure;
 internal static class ArmJson
 {
     public static bool? Bool(JsonElement properties, string name) =>
-        properties.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
+        properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
 
     /// <summary>The string (or boolean, as text) at <paramref name="path"/>; null when any step is absent.</summary>
     public static string? Text(JsonElement properties, params string[] path)

@@ -131,7 +131,7 @@ public static class ArmLists
 
         foreach (var element in value.EnumerateArray())
         {
-            if ((element.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null) is not { Length: > 0 } id)
+            if ((element.ValueKind == JsonValueKind.Object && element.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null) is not { Length: > 0 } id)
             {
                 result.Errors.Add(new CollectionError([kind], Target.Global, null, "MalformedResponse", $"{page.Operation} listed an item without an id", page.Operation));
                 continue;

@@ -48,7 +48,7 @@ public sealed class PolicyCollector(ArmReader reader) : ICollector
 
                 foreach (var state in value.EnumerateArray())
                 {
-                    if ((state.TryGetProperty("resourceId", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null) is not { Length: > 0 } resourceId)
+                    if ((state.ValueKind == JsonValueKind.Object && state.TryGetProperty("resourceId", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null) is not { Length: > 0 } resourceId)
                     {
                         result.Errors.Add(new CollectionError([AzureKinds.PolicyState], Target.Global, null, "MalformedResponse", $"{page.Operation} answered a policy state without a resourceId", page.Operation));
                         continue;

@@ -53,7 +53,7 @@ internal static class NsgRules
             yield return one.Trim();
         }
 
-        if (p.TryGetProperty(plural, out var many) && many.ValueKind == JsonValueKind.Array)
+        if (p.ValueKind == JsonValueKind.Object && p.TryGetProperty(plural, out var many) && many.ValueKind == JsonValueKind.Array)
         {
             foreach (var v in many.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String))
             {
