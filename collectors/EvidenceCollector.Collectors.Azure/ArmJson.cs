@@ -80,6 +80,10 @@ internal static class ArmJson
         return error is not null ? ([], error) : (Objects(value, "value").ToList(), null);
     }
 
+    /// <summary>The listing record of the subscription-wide list of <paramref name="kind"/> (null when the list was not recorded).</summary>
+    public static EvidenceItem? Listing(CheckInput input, string listingKind, string kind) =>
+        input.OfKind(listingKind).FirstOrDefault(l => Text(l.Payload, "kind") == kind);
+
     /// <summary>ARM ids compare ignoring case, and with or without their leading slash.</summary>
     public static bool SameId(string? a, string? b) =>
         a is not null && b is not null && string.Equals(a.Trim('/'), b.Trim('/'), StringComparison.OrdinalIgnoreCase);

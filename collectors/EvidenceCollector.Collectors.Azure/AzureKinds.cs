@@ -23,4 +23,9 @@ public static class AzureKinds
     public const string PolicyAssignment = "azure.policy.assignment";
     public const string PolicyState = "azure.policy.state";
     public const string PolicySummary = "azure.policy.summary";
+
+    /// <summary>What a subscription-wide list held (its path, count and ids): cited by findings that something is absent.</summary>
+    public const string MonitorListing = "azure.monitor.listing";
+    public const string DefenderListing = "azure.defender.listing";
+    public const string PolicyListing = "azure.policy.listing";
 }

@@ -369,7 +369,7 @@ internal static class AwsBenchmark
     }
 
     /// <summary>When each phase of the run began.</summary>
-    private sealed class PhaseClock : IRunProgress
+    internal sealed class PhaseClock : IRunProgress
     {
         private readonly Stopwatch _watch = new();
         private readonly Dictionary<string, TimeSpan> _phases = [];

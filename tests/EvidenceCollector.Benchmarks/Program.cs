@@ -1,6 +1,8 @@
 // Benchmarks (figures for the issues' closing notes; not timed tests).
 //   dotnet run -c Release --project tests/EvidenceCollector.Benchmarks -- store [payloads] [findingsPerPayload]
 //   dotnet run -c Release --project tests/EvidenceCollector.Benchmarks -- aws ...
+//   dotnet run -c Release --project tests/EvidenceCollector.Benchmarks -- azure [subscriptions] [resources] [concurrency] [throttle rate]
+//   dotnet run -c Release --project tests/EvidenceCollector.Benchmarks -- azure-rss
 using EvidenceCollector.Benchmarks;
 
 
@@ -34,11 +36,28 @@ switch (scenario)
     case "aws-separate":
         await AwsBenchmark.RunSeparateAsync(Arg(1, 5), Arg(2, 4), Arg(3, 1000), Arg(4, 32));
         return 0;
+    case "azure":
+        await AzureBenchmark.RunAsync(Arg(1, 10), Arg(2, 500), Arg(3, 32));
+        await AzureBenchmark.ThrottleAsync(Arg(4, 50), 200, Arg(3, 32));
+        return 0;
+    case "azure-throttle":
+        await AzureBenchmark.ThrottleAsync(Arg(1, 50), Arg(2, 200), Arg(3, 32));
+        return 0;
+    case "azure-rss":
+        await AzureBenchmark.RssAsync([1_000, 10_000, 50_000], Arg(1, 32));
+        return 0;
+    case "azure-estate":
+        await AzureBenchmark.ServeEstateAsync(args[1]);
+        return 0;
+    case "azure-collect":
+        EvidenceCollector.Cli.Hosting.NativeHeap.LimitArenas();
+        await AzureBenchmark.CollectOnlyAsync(args[1], args[2], args[3], Arg(4, 32));
+        return 0;
     case "estate":
         await AwsBenchmark.ServeEstateAsync(args[1], Arg(2, 0));
         return 0;
     default:
-        Console.Error.WriteLine($"unknown scenario '{scenario}' (store, aws)");
+        Console.Error.WriteLine($"unknown scenario '{scenario}' (store, aws, azure)");
         return 2;
 }
 

@@ -36,15 +36,18 @@ public static class ArmLists
     /// in the subscription is a fact, not an error: <paramref name="kind"/> (and <paramref name="dependentKinds"/>) are
     /// not applicable there, with the reason. <paramref name="shape"/> may add related reads to an item before it is stored.
     /// </summary>
+    /// <param name="listingKind">When set, a record of this kind (id: the list's path) says what the whole list held: the evidence behind a finding that something is absent.</param>
     /// <returns>The items stored, for reads below them.</returns>
     public static async Task<IReadOnlyList<ArmItem>> CollectAsync(ArmReader reader, CollectionResult result, string kind, string service, string path, string apiVersion, CancellationToken cancellationToken,
-        Func<ArmItem, CancellationToken, Task>? shape = null, IReadOnlyList<string>? dependentKinds = null, string? parentId = null)
+        Func<ArmItem, CancellationToken, Task>? shape = null, IReadOnlyList<string>? dependentKinds = null, string? parentId = null, string? listingKind = null)
     {
         var items = new List<ArmItem>();
+        ArmAnswer? first = null;
         try
         {
             await foreach (var page in reader.PagesAsync(path, apiVersion, cancellationToken).ConfigureAwait(false))
             {
+                first ??= page;
                 var pageItems = Items(page, kind, result).ToList();
                 if (shape is not null)
                 {
@@ -58,6 +61,20 @@ public static class ArmLists
                     result.Records.Add(new EvidenceRecord(kind, item.Id, item.Region, item.Json, Provenance(service, page, item.Operations)));
                     items.Add(item);
                 }
+            }
+
+            if (listingKind is not null && first is not null)
+            {
+                // The evidence of what the list held, so that "there is none" cites an answer rather than nothing.
+                var list = "/" + path.Split('?')[0].Trim('/');
+                result.Records.Add(new EvidenceRecord(listingKind, list, Target.Global, new JsonObject
+                {
+                    ["list"] = list,
+                    ["kind"] = kind,
+                    ["apiVersion"] = apiVersion,
+                    ["count"] = items.Count,
+                    ["ids"] = new JsonArray(items.Select(i => (JsonNode)i.Id).ToArray()),
+                }, Provenance(service, first, [])));
             }
         }
         catch (ArmException e) when (e.Code == MissingSubscriptionRegistration)

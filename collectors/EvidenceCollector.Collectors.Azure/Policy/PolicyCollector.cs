@@ -17,13 +17,13 @@ public sealed class PolicyCollector(ArmReader reader) : ICollector
     public const string AssignmentsApiVersion = "2022-06-01";
     public const string PolicyInsightsApiVersion = "2019-10-01";
 
-    public CollectorDescriptor Descriptor { get; } = new(Provider.Azure, "azure.policy", "policy", true, [AzureKinds.PolicyAssignment, AzureKinds.PolicySummary, AzureKinds.PolicyState]);
+    public CollectorDescriptor Descriptor { get; } = new(Provider.Azure, "azure.policy", "policy", true, [AzureKinds.PolicyAssignment, AzureKinds.PolicySummary, AzureKinds.PolicyState, AzureKinds.PolicyListing]);
 
     public async Task<CollectionResult> CollectAsync(CollectionContext context, CancellationToken cancellationToken)
     {
         var result = new CollectionResult(context.Emit, context.WaitForRoom);
         var subscription = $"/subscriptions/{context.Target.Account}";
-        await ArmLists.CollectAsync(reader, result, AzureKinds.PolicyAssignment, "Microsoft.Authorization", $"{subscription}/providers/Microsoft.Authorization/policyAssignments", AssignmentsApiVersion, cancellationToken).ConfigureAwait(false);
+        await ArmLists.CollectAsync(reader, result, AzureKinds.PolicyAssignment, "Microsoft.Authorization", $"{subscription}/providers/Microsoft.Authorization/policyAssignments", AssignmentsApiVersion, cancellationToken, listingKind: AzureKinds.PolicyListing).ConfigureAwait(false);
 
         var insights = $"{subscription}/providers/Microsoft.PolicyInsights/policyStates/latest";
         try

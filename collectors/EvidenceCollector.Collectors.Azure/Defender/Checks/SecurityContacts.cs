@@ -14,7 +14,7 @@ namespace EvidenceCollector.Collectors.Azure.Defender.Checks;
 internal static class SecurityContacts
 {
     public static CheckMetadata Meta(string id, string title, Severity severity, string rationale, string remediation) =>
-        ArmJson.Meta(id, title, severity, "AzureSecurityContact", rationale, remediation, AzureKinds.SecurityContact) with { ItemByItem = false };
+        ArmJson.Meta(id, title, severity, "AzureSecurityContact", rationale, remediation, AzureKinds.SecurityContact, AzureKinds.DefenderListing) with { ItemByItem = false };
 
     public static IEnumerable<CheckResult> Evaluate(CheckInput input, Func<JsonElement, bool> satisfies, string pass, string fail)
     {
@@ -25,9 +25,15 @@ internal static class SecurityContacts
             return [EvidenceChecks.Result(ArmJson.Subscription(input), Target.Global, FindingStatus.Pass, $"{pass} (contact {ArmJson.Name(good)})", [good])];
         }
 
+        var listing = ArmJson.Listing(input, AzureKinds.DefenderListing, AzureKinds.SecurityContact);
+        if (listing is null && contacts.Count == 0 && !input.IncompleteKinds.Contains(AzureKinds.SecurityContact))
+        {
+            return [EvidenceChecks.Result(ArmJson.Subscription(input), Target.Global, FindingStatus.Error, "the list of security contacts was not recorded, so their absence cannot be concluded", [])];
+        }
+
         return [input.IncompleteKinds.Contains(AzureKinds.SecurityContact)
             ? EvidenceChecks.Result(ArmJson.Subscription(input), Target.Global, FindingStatus.Error, "the security contacts could not be listed", contacts)
-            : EvidenceChecks.Result(ArmJson.Subscription(input), Target.Global, FindingStatus.Fail, contacts.Count == 0 ? $"{fail}: no security contact is set" : fail, contacts)];
+            : EvidenceChecks.Result(ArmJson.Subscription(input), Target.Global, FindingStatus.Fail, contacts.Count == 0 ? $"{fail}: no security contact is set" : fail, listing is null ? contacts : [.. contacts, listing])];
     }
 
     public static IEnumerable<string> Emails(JsonElement p) =>

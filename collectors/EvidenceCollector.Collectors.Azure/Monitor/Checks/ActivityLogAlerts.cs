@@ -15,7 +15,7 @@ internal static class ActivityLogAlerts
         ArmJson.Meta(id, $"An activity-log alert fires on {what}", Severity.Medium, "AzureSubscription",
             $"Without an alert on {what} ({operation}) a change that weakens security goes unnoticed until someone reads the log.",
             $"Create an activity-log alert scoped to the subscription with the condition operationName = {operation}, enabled, with an action group.",
-            AzureKinds.ActivityLogAlert) with { ItemByItem = false };
+            AzureKinds.ActivityLogAlert, AzureKinds.MonitorListing) with { ItemByItem = false };
 
     public static IEnumerable<CheckResult> Evaluate(CheckInput input, string operation, string what)
     {
@@ -32,9 +32,15 @@ internal static class ActivityLogAlerts
             return [EvidenceChecks.Result(subscription, Target.Global, FindingStatus.Error, "the activity-log alerts could not all be listed", alerts)];
         }
 
+        var listing = ArmJson.Listing(input, AzureKinds.MonitorListing, AzureKinds.ActivityLogAlert);
+        if (listing is null && alerts.Count == 0)
+        {
+            return [EvidenceChecks.Result(subscription, Target.Global, FindingStatus.Error, "the list of activity-log alerts was not recorded, so their absence cannot be concluded", [])];
+        }
+
         var disabled = alerts.Where(a => Names(a, operation) && ArmJson.Bool(ArmJson.Object(a.Payload, "properties"), "enabled") == false).Select(ArmJson.Name).ToList();
         return [EvidenceChecks.Result(subscription, Target.Global, FindingStatus.Fail,
-            $"no enabled activity-log alert on the subscription fires on {operation}" + (disabled.Count > 0 ? $" ({string.Join(", ", disabled)} is disabled)" : string.Empty), alerts)];
+            $"no enabled activity-log alert on the subscription fires on {operation}" + (disabled.Count > 0 ? $" ({string.Join(", ", disabled)} is disabled)" : string.Empty), listing is null ? alerts : [.. alerts, listing])];
     }
 
     private static bool Fires(EvidenceItem alert, string subscription, string operation)

@@ -18,7 +18,7 @@ public sealed class ActivityLogExportedCheck : ICheck
     public CheckMetadata Metadata { get; } = ArmJson.Meta("azure.monitor.activity_log_exported", "The activity log is exported (Administrative, Security, Policy, Alert)", Severity.High, "AzureSubscription",
         "Without an export the activity log is kept for 90 days only and cannot be searched or alerted on with other logs; control-plane changes go unrecorded.",
         "Create a subscription diagnostic setting sending the Administrative, Security, Policy and Alert categories to a Log Analytics workspace or storage account.",
-        AzureKinds.DiagnosticSetting) with { ItemByItem = false };
+        AzureKinds.DiagnosticSetting, AzureKinds.MonitorListing) with { ItemByItem = false };
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input)
     {
@@ -60,10 +60,17 @@ public sealed class ActivityLogExportedCheck : ICheck
         }
 
         var missing = Required.Where(c => !covered.Contains(c)).ToList();
+        var listing = ArmJson.Listing(input, AzureKinds.MonitorListing, AzureKinds.DiagnosticSetting);
+        if (missing.Count > 0 && settings.Count == 0 && listing is null)
+        {
+            yield return EvidenceChecks.Result(ArmJson.Subscription(input), Target.Global, FindingStatus.Error, "the list of diagnostic settings was not recorded, so their absence cannot be concluded", []);
+            yield break;
+        }
+
         yield return missing.Count == 0
             ? EvidenceChecks.Result(ArmJson.Subscription(input), Target.Global, FindingStatus.Pass, $"the activity log is exported by {string.Join(", ", used.Select(ArmJson.Name).Distinct())}", used)
             : EvidenceChecks.Result(ArmJson.Subscription(input), Target.Global, FindingStatus.Fail,
-                settings.Count == 0 ? "no diagnostic setting exports the subscription's activity log" : $"the activity log categories {string.Join(", ", missing)} are not exported to any destination", settings);
+                settings.Count == 0 ? "no diagnostic setting exports the subscription's activity log" : $"the activity log categories {string.Join(", ", missing)} are not exported to any destination", listing is null ? settings : [.. settings, listing]);
     }
 
     /// <summary>A destination: a workspace, storage account, event hub or partner solution (an empty string is none).</summary>

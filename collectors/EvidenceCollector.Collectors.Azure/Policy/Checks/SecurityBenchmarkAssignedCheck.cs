@@ -14,7 +14,7 @@ public sealed class SecurityBenchmarkAssignedCheck : ICheck
 
     public CheckMetadata Metadata { get; } = ArmJson.Meta("azure.policy.security_benchmark_assigned", "The Microsoft cloud security benchmark initiative is assigned", Severity.Medium, "AzurePolicyAssignment",
         "The benchmark initiative is what Defender for Cloud evaluates recommendations with; without it the subscription's configuration is not continuously assessed.",
-        "Assign the Microsoft cloud security benchmark initiative at the subscription or a management group above it.", AzureKinds.PolicyAssignment) with { ItemByItem = false };
+        "Assign the Microsoft cloud security benchmark initiative at the subscription or a management group above it.", AzureKinds.PolicyAssignment, AzureKinds.PolicyListing) with { ItemByItem = false };
 
     public IEnumerable<CheckResult> Evaluate(CheckInput input)
     {
@@ -26,8 +26,14 @@ public sealed class SecurityBenchmarkAssignedCheck : ICheck
             return [EvidenceChecks.Result(ArmJson.Subscription(input), Target.Global, FindingStatus.Pass, $"the benchmark is assigned as {ArmJson.Name(benchmark)} (enforcement {mode})", [benchmark])];
         }
 
+        var listing = ArmJson.Listing(input, AzureKinds.PolicyListing, AzureKinds.PolicyAssignment);
+        if (listing is null && assignments.Count == 0 && !input.IncompleteKinds.Contains(AzureKinds.PolicyAssignment))
+        {
+            return [EvidenceChecks.Result(ArmJson.Subscription(input), Target.Global, FindingStatus.Error, "the list of policy assignments was not recorded, so their absence cannot be concluded", [])];
+        }
+
         return [EvidenceChecks.Result(ArmJson.Subscription(input), Target.Global,
             input.IncompleteKinds.Contains(AzureKinds.PolicyAssignment) ? FindingStatus.Error : FindingStatus.Fail,
-            input.IncompleteKinds.Contains(AzureKinds.PolicyAssignment) ? "the policy assignments could not all be listed" : $"none of the {assignments.Count} policy assignments is the Microsoft cloud security benchmark", assignments)];
+            input.IncompleteKinds.Contains(AzureKinds.PolicyAssignment) ? "the policy assignments could not all be listed" : $"none of the {assignments.Count} policy assignments is the Microsoft cloud security benchmark", listing is null ? assignments : [.. assignments, listing])];
     }
 }
