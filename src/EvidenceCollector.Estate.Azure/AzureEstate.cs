@@ -146,6 +146,14 @@ public sealed class AzureEstate
                     3 => Json($$$"""{"id":"resourceGroups/{{{rg}}}/providers/Microsoft.Network/networkSecurityGroups/nsg{{{r:D6}}}","location":"{{{location}}}","tags":{},"properties":{"provisioningState":"Succeeded","securityRules":[{"name":"ssh","id":"/subscriptions/{{{sub.Id}}}/resourceGroups/{{{rg}}}/providers/Microsoft.Network/networkSecurityGroups/nsg{{{r:D6}}}/securityRules/ssh","properties":{"protocol":"Tcp","sourcePortRange":"*","destinationPortRange":"22","sourceAddressPrefix":"{{{(r % 4 == 3 ? "*" : "10.0.0.0/8")}}}","destinationAddressPrefix":"*","access":"Allow","priority":100,"direction":"Inbound","provisioningState":"Succeeded"}}],"defaultSecurityRules":[]}}"""),
                     _ => Json($$$"""{"id":"resourceGroups/{{{rg}}}/providers/Microsoft.Sql/servers/sql{{{r:D6}}}","location":"{{{location}}}","kind":"v12.0","tags":{},"properties":{"administratorLogin":"sqladmin","version":"12.0","state":"Ready","fullyQualifiedDomainName":"sql{{{r:D6}}}.database.windows.net","minimalTlsVersion":"1.2","publicNetworkAccess":"Disabled"}}"""),
                 });
+                if (r % 5 == 4)
+                {
+                    var server = $"resourceGroups/{rg}/providers/Microsoft.Sql/servers/sql{r:D6}";
+                    sub.Resources.Add(Json($$$"""{"id":"{{{server}}}/auditingSettings/default","properties":{"state":"Enabled","storageEndpoint":"https://st.blob.core.windows.net/","retentionDays":90,"auditActionsAndGroups":[],"isAzureMonitorTargetEnabled":false}}"""));
+                    sub.Resources.Add(Json($$$"""{"id":"{{{server}}}/databases/appdb","location":"{{{location}}}","kind":"v12.0,user","sku":{"name":"S0","tier":"Standard"},"properties":{"status":"Online"}}"""));
+                    sub.Resources.Add(Json($$$"""{"id":"/subscriptions/{{{sub.Id}}}/{{{server}}}/databases/appdb","$list":"/subscriptions/{{{sub.Id}}}/{{{server}}}/databases/appdb/transparentDataEncryption","name":"current","type":"Microsoft.Sql/servers/databases/transparentDataEncryption","properties":{"state":"Enabled"}}"""));
+                    sub.Resources.Add(Json($$$"""{"id":"/subscriptions/{{{sub.Id}}}/{{{server}}}/databases/appdb","$path":"/subscriptions/{{{sub.Id}}}/{{{server}}}/databases/appdb/auditingSettings/default","name":"default","type":"Microsoft.Sql/servers/databases/auditingSettings","properties":{"state":"Disabled"}}"""));
+                }
             }
 
             estate.Subscriptions.Add(sub);

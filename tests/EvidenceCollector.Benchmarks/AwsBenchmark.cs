@@ -315,7 +315,8 @@ internal static class AwsBenchmark
         services.AddAwsCollectors(configuration, new AwsOverride(new BasicAWSCredentials(DemoCredentials.AccessKeyId, DemoCredentials.SecretAccessKey), endpoint));
         services.AddSingleton<EvidenceCollector.Providers.IProviderModule, AwsProviderModule>();
         services.AddSingleton(sp => new EvidenceCollector.Providers.ProviderRegistry(sp.GetServices<EvidenceCollector.Providers.IProviderModule>(), configuration));
-        services.AddSingleton(sp => MappingTable.Load(Mappings(), sp.GetServices<ICheck>().Select(c => c.Metadata)));
+        // The mapping rows name every provider's checks: validate them against all of them, as the executable does.
+        services.AddSingleton(_ => MappingTable.Load(Mappings(), EvidenceCollector.Cli.Infrastructure.ProviderModules.All.SelectMany(m => EvidenceCollector.Providers.CheckDiscovery.Discover(m.CheckAssembly, m.Provider)).Select(c => c.Metadata)));
         return services.BuildServiceProvider();
     }
 

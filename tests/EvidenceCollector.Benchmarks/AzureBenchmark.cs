@@ -190,7 +190,8 @@ internal static class AzureBenchmark
         services.AddSingleton<TokenCredential>(new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned));
         services.AddSingleton<EvidenceCollector.Providers.IProviderModule>(module);
         services.AddSingleton(sp => new EvidenceCollector.Providers.ProviderRegistry(sp.GetServices<EvidenceCollector.Providers.IProviderModule>(), configuration));
-        services.AddSingleton(sp => MappingTable.Load(Mappings(), sp.GetServices<ICheck>().Select(c => c.Metadata)));
+        // The mapping rows name every provider's checks: validate them against all of them, as the executable does.
+        services.AddSingleton(_ => MappingTable.Load(Mappings(), EvidenceCollector.Cli.Infrastructure.ProviderModules.All.SelectMany(m => EvidenceCollector.Providers.CheckDiscovery.Discover(m.CheckAssembly, m.Provider)).Select(c => c.Metadata)));
         return services.BuildServiceProvider();
     }
 

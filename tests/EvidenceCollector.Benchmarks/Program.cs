@@ -38,10 +38,10 @@ switch (scenario)
         return 0;
     case "azure":
         await AzureBenchmark.RunAsync(Arg(1, 10), Arg(2, 500), Arg(3, 32));
-        await AzureBenchmark.ThrottleAsync(Arg(4, 50), 200, Arg(3, 32));
+        await AzureBenchmark.ThrottleAsync(Arg(4, 50), 1000, Arg(3, 32));
         return 0;
     case "azure-throttle":
-        await AzureBenchmark.ThrottleAsync(Arg(1, 50), Arg(2, 200), Arg(3, 32));
+        await AzureBenchmark.ThrottleAsync(Arg(1, 50), Arg(2, 1000), Arg(3, 32));
         return 0;
     case "azure-rss":
         await AzureBenchmark.RssAsync([1_000, 10_000, 50_000], Arg(1, 32));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using System.Text.Json.Nodes;
 using EvidenceCollector.Collection;
 using EvidenceCollector.Collectors.Common;
@@ -45,22 +46,22 @@ public static class ArmLists
         ArmAnswer? first = null;
         try
         {
-            await foreach (var page in reader.PagesAsync(path, apiVersion, cancellationToken).ConfigureAwait(false))
+            if (shape is null)
             {
-                first ??= page;
-                var pageItems = Items(page, kind, result).ToList();
-                if (shape is not null)
+                await foreach (var page in reader.PagesAsync(path, apiVersion, cancellationToken).ConfigureAwait(false))
                 {
-                    await result.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
-                    await Parallel.ForEachAsync(pageItems, new ParallelOptions { MaxDegreeOfParallelism = RelatedConcurrency, CancellationToken = cancellationToken }, (item, ct) => new ValueTask(shape(item, ct))).ConfigureAwait(false);
+                    first ??= page;
+                    foreach (var item in Items(page, kind, result))
+                    {
+                        await result.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+                        result.Records.Add(new EvidenceRecord(kind, item.Id, item.Region, item.Json, Provenance(service, page, item.Operations)));
+                        items.Add(item);
+                    }
                 }
-
-                foreach (var item in pageItems)
-                {
-                    await result.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
-                    result.Records.Add(new EvidenceRecord(kind, item.Id, item.Region, item.Json, Provenance(service, page, item.Operations)));
-                    items.Add(item);
-                }
+            }
+            else
+            {
+                first = await ShapedAsync(reader, result, kind, service, path, apiVersion, shape, items, cancellationToken).ConfigureAwait(false);
             }
 
             if (listingKind is not null && first is not null)
@@ -87,6 +88,73 @@ public static class ArmLists
         }
 
         return items;
+    }
+
+    /// <summary>
+    /// The list's items with their related reads: pages are read on while up to <see cref="RelatedConcurrency"/>
+    /// items have theirs made, so one slow or throttled related read does not hold the next page back. Items listed
+    /// before a page failed are still completed and stored; then the failure is rethrown.
+    /// </summary>
+    private static async Task<ArmAnswer?> ShapedAsync(ArmReader reader, CollectionResult result, string kind, string service, string path, string apiVersion,
+        Func<ArmItem, CancellationToken, Task> shape, List<ArmItem> items, CancellationToken cancellationToken)
+    {
+        var queue = Channel.CreateBounded<(ArmItem Item, ArmAnswer Page, int Index)>(new BoundedChannelOptions(RelatedConcurrency * 4) { SingleWriter = true });
+        var done = new List<(int Index, ArmItem Item)>();
+        // A worker that fails stops the listing too, so the bounded queue never waits for readers that are gone.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var workers = Enumerable.Range(0, RelatedConcurrency).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var (item, page, index) in queue.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await shape(item, cancellationToken).ConfigureAwait(false);
+                    await result.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+                    result.Records.Add(new EvidenceRecord(kind, item.Id, item.Region, item.Json, Provenance(service, page, item.Operations)));
+                    lock (done)
+                    {
+                        done.Add((index, item));
+                    }
+                }
+            }
+            catch
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }, cancellationToken)).ToList();
+
+        ArmAnswer? first = null;
+        Exception? failed = null;
+        try
+        {
+            var index = 0;
+            await foreach (var page in reader.PagesAsync(path, apiVersion, stop.Token).ConfigureAwait(false))
+            {
+                first ??= page;
+                foreach (var item in Items(page, kind, result))
+                {
+                    await queue.Writer.WriteAsync((item, page, index++), stop.Token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            failed = e;
+        }
+        finally
+        {
+            queue.Writer.Complete();
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+        items.AddRange(done.OrderBy(d => d.Index).Select(d => d.Item));
+        if (failed is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failed).Throw();
+        }
+
+        return first;
     }
 
     /// <summary>

@@ -26,14 +26,23 @@ public sealed class SqlCollector(ArmReader reader) : ICollector
                 await ArmLists.RelateAsync(reader, server, "firewallRules", $"{server.Id}/firewallRules", ApiVersion, list: true, ct).ConfigureAwait(false);
             }, dependentKinds: [AzureKinds.SqlDatabase]).ConfigureAwait(false);
 
-        foreach (var server in servers)
+        // Every server's databases at once (each list a section of its own), within the shared send path's limits.
+        var parts = servers.Select(_ => result.Child()).ToArray();
+        await Parallel.ForEachAsync(Enumerable.Range(0, servers.Count), new ParallelOptions { MaxDegreeOfParallelism = ArmLists.RelatedConcurrency, CancellationToken = cancellationToken }, async (i, ct) =>
         {
-            await ArmLists.CollectAsync(reader, result, AzureKinds.SqlDatabase, "Microsoft.Sql", $"{server.Id}/databases", ApiVersion, cancellationToken,
-                async (database, ct) =>
+            var server = servers[i];
+            await ArmLists.CollectAsync(reader, parts[i], AzureKinds.SqlDatabase, "Microsoft.Sql", $"{server.Id}/databases", ApiVersion, ct,
+                async (database, token) =>
                 {
-                    await ArmLists.RelateAsync(reader, database, "transparentDataEncryption", $"{database.Id}/transparentDataEncryption", ApiVersion, list: true, ct).ConfigureAwait(false);
-                    await ArmLists.RelateAsync(reader, database, "auditingSettings", $"{database.Id}/auditingSettings/default", ApiVersion, list: false, ct).ConfigureAwait(false);
+                    await ArmLists.RelateAsync(reader, database, "transparentDataEncryption", $"{database.Id}/transparentDataEncryption", ApiVersion, list: true, token).ConfigureAwait(false);
+                    await ArmLists.RelateAsync(reader, database, "auditingSettings", $"{database.Id}/auditingSettings/default", ApiVersion, list: false, token).ConfigureAwait(false);
                 }, parentId: server.Id).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        foreach (var part in parts)
+        {
+            result.Records.AddRange(part.Records);
+            result.Errors.AddRange(part.Errors);
+            result.NotApplicable.AddRange(part.NotApplicable);
         }
 
         return result;
