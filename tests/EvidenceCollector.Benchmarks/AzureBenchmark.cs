@@ -119,21 +119,23 @@ internal static class AzureBenchmark
         Environment.SetEnvironmentVariable("IDENTITY_HEADER", estate.IdentityHeader);
         using var services = Services(new Uri(urls[1]), pem, concurrency);
         using var store = EvidenceStore.OpenOrCreate(Temp());
-        double peak = 0;
+        var phases = new AwsBenchmark.PhaseClock();
+        var peaks = new System.Collections.Concurrent.ConcurrentDictionary<string, double>();
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
             while (!sampling.IsCancellationRequested)
             {
-                peak = Math.Max(peak, RssMiB());
+                peaks.AddOrUpdate(phases.Current, RssMiB(), (_, v) => Math.Max(v, RssMiB()));
                 await Task.Delay(200, CancellationToken.None);
             }
         });
         var watch = Stopwatch.StartNew();
-        var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", RunScope.All), null, CancellationToken.None);
+        phases.Start();
+        var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", RunScope.All), phases, CancellationToken.None);
         sampling.Cancel();
         await sampler;
-        Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence ({parts[0] * parts[1]} resources), {outcome.TotalFindings} findings, {outcome.FindingCount(FindingStatus.Error)} error in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {Math.Max(peak, PeakRssMiB()):F0} MiB");
+        Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence ({parts[0] * parts[1]} resources), {outcome.TotalFindings} findings, {outcome.FindingCount(FindingStatus.Error)} error in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {PeakRssMiB():F0} MiB (by phase: {string.Join(", ", peaks.Select(p => $"{p.Key} {p.Value:F0}"))})");
     }
 
     private static async Task<(TimeSpan Wall, TimeSpan Api, RunOutcome Outcome, CallLimiter Limiter)> CollectAsync(EstateHost host, AzureEstate estate, int concurrency)

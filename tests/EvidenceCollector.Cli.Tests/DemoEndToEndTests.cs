@@ -97,6 +97,25 @@ public sealed class DemoEndToEndTests : IDisposable
         Assert.Contains(Path.GetFileName(victim), broken.Out);
     }
 
+    [Theory]
+    [InlineData("""{"subscriptions":[{"id":"s1","displayName":"A"},{"id":"S1","displayName":"B"}]}""", "declared twice")]
+    [InlineData("""{"subscriptions":[{"id":"s1","displayName":"A","colour":"red"}]}""", "colour")]
+    [InlineData("""{"subscriptions":[""", "azure.json")]
+    public async Task Demo_AnInvalidAzureEstateFile_IsRefusedInOneLine_AndNothingIsWritten(string text, string named)
+    {
+        var file = Path.Combine(_root, "azure.json");
+        await File.WriteAllTextAsync(file, text);
+
+        var (code, output, err) = await Cli.RunAsync("demo", "--data", Data, "--azure-estate", file);
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("--azure-estate:", line.Replace("evidence: ", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains(named, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Data), output);
+    }
+
     [Fact]
     public async Task Demo_FailOnGate_Exit1_ButRunSealed()
     {

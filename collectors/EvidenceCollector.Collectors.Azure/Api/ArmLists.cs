@@ -38,11 +38,11 @@ public static class ArmLists
     /// not applicable there, with the reason. <paramref name="shape"/> may add related reads to an item before it is stored.
     /// </summary>
     /// <param name="listingKind">When set, a record of this kind (id: the list's path) says what the whole list held: the evidence behind a finding that something is absent.</param>
-    /// <returns>The items stored, for reads below them.</returns>
-    public static async Task<IReadOnlyList<ArmItem>> CollectAsync(ArmReader reader, CollectionResult result, string kind, string service, string path, string apiVersion, CancellationToken cancellationToken,
+    /// <returns>The ids of the items stored (not their JSON, which is the evidence writer's once stored), for reads below them.</returns>
+    public static async Task<IReadOnlyList<string>> CollectAsync(ArmReader reader, CollectionResult result, string kind, string service, string path, string apiVersion, CancellationToken cancellationToken,
         Func<ArmItem, CancellationToken, Task>? shape = null, IReadOnlyList<string>? dependentKinds = null, string? parentId = null, string? listingKind = null)
     {
-        var items = new List<ArmItem>();
+        var items = new List<string>();
         ArmAnswer? first = null;
         try
         {
@@ -55,7 +55,7 @@ public static class ArmLists
                     {
                         await result.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
                         result.Records.Add(new EvidenceRecord(kind, item.Id, item.Region, item.Json, Provenance(service, page, item.Operations)));
-                        items.Add(item);
+                        items.Add(item.Id);
                     }
                 }
             }
@@ -74,7 +74,7 @@ public static class ArmLists
                     ["kind"] = kind,
                     ["apiVersion"] = apiVersion,
                     ["count"] = items.Count,
-                    ["ids"] = new JsonArray(items.Select(i => (JsonNode)i.Id).ToArray()),
+                    ["ids"] = new JsonArray(items.Select(i => (JsonNode)i).ToArray()),
                 }, Provenance(service, first, [])));
             }
         }
@@ -96,10 +96,10 @@ public static class ArmLists
     /// before a page failed are still completed and stored; then the failure is rethrown.
     /// </summary>
     private static async Task<ArmAnswer?> ShapedAsync(ArmReader reader, CollectionResult result, string kind, string service, string path, string apiVersion,
-        Func<ArmItem, CancellationToken, Task> shape, List<ArmItem> items, CancellationToken cancellationToken)
+        Func<ArmItem, CancellationToken, Task> shape, List<string> items, CancellationToken cancellationToken)
     {
         var queue = Channel.CreateBounded<(ArmItem Item, ArmAnswer Page, int Index)>(new BoundedChannelOptions(RelatedConcurrency * 4) { SingleWriter = true });
-        var done = new List<(int Index, ArmItem Item)>();
+        var done = new List<(int Index, string Id)>();
         // A worker that fails stops the listing too, so the bounded queue never waits for readers that are gone.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var workers = Enumerable.Range(0, RelatedConcurrency).Select(_ => Task.Run(async () =>
@@ -113,7 +113,7 @@ public static class ArmLists
                     result.Records.Add(new EvidenceRecord(kind, item.Id, item.Region, item.Json, Provenance(service, page, item.Operations)));
                     lock (done)
                     {
-                        done.Add((index, item));
+                        done.Add((index, item.Id));
                     }
                 }
             }
@@ -148,7 +148,7 @@ public static class ArmLists
         }
 
         await Task.WhenAll(workers).ConfigureAwait(false);
-        items.AddRange(done.OrderBy(d => d.Index).Select(d => d.Item));
+        items.AddRange(done.OrderBy(d => d.Index).Select(d => d.Id));
         if (failed is not null)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failed).Throw();

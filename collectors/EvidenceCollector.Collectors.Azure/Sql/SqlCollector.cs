@@ -31,12 +31,12 @@ public sealed class SqlCollector(ArmReader reader) : ICollector
         await Parallel.ForEachAsync(Enumerable.Range(0, servers.Count), new ParallelOptions { MaxDegreeOfParallelism = ArmLists.RelatedConcurrency, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var server = servers[i];
-            await ArmLists.CollectAsync(reader, parts[i], AzureKinds.SqlDatabase, "Microsoft.Sql", $"{server.Id}/databases", ApiVersion, ct,
+            await ArmLists.CollectAsync(reader, parts[i], AzureKinds.SqlDatabase, "Microsoft.Sql", $"{server}/databases", ApiVersion, ct,
                 async (database, token) =>
                 {
                     await ArmLists.RelateAsync(reader, database, "transparentDataEncryption", $"{database.Id}/transparentDataEncryption", ApiVersion, list: true, token).ConfigureAwait(false);
                     await ArmLists.RelateAsync(reader, database, "auditingSettings", $"{database.Id}/auditingSettings/default", ApiVersion, list: false, token).ConfigureAwait(false);
-                }, parentId: server.Id).ConfigureAwait(false);
+                }, parentId: server).ConfigureAwait(false);
         }).ConfigureAwait(false);
         foreach (var part in parts)
         {

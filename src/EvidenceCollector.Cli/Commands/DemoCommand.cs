@@ -23,10 +23,12 @@ public static class DemoCommand
 
     public static Command Build()
     {
-        var estateFile = new Option<string?>("--estate") { Description = "Estate file to serve instead of the embedded demo estate", HelpName = "FILE" };
+        var estateFile = new Option<string?>("--estate") { Description = "AWS estate file to serve instead of the embedded demo estate", HelpName = "FILE" };
+        var azureEstateFile = new Option<string?>("--azure-estate") { Description = "Azure estate file to serve instead of the embedded demo estate", HelpName = "FILE" };
         var json = new Option<bool>("--json") { Description = "Print the run summary as one JSON document on stdout" };
         var command = new Command("demo", $"Run the whole pipeline against local emulated AWS and Azure estates (no cloud account needed) into {DefaultData} or --data");
         command.Options.Add(estateFile);
+        command.Options.Add(azureEstateFile);
         command.Options.Add(json);
         command.SetAction(async (result, ct) =>
         {
@@ -44,7 +46,16 @@ public static class DemoCommand
 
             await using var server = await EstateServer.StartAsync(estate, null, 0, ct).ConfigureAwait(false);
             var aws = new AwsOverride(new BasicAWSCredentials(DemoCredentials.AccessKeyId, DemoCredentials.SecretAccessKey), server.BaseUrl);
-            var azureEstate = AzureEstate.Demo();
+            AzureEstate azureEstate;
+            try
+            {
+                azureEstate = result.GetValue(azureEstateFile) is { } azureFile ? AzureEstate.LoadFile(azureFile) : AzureEstate.Demo();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or System.Text.Json.JsonException or InvalidOperationException)
+            {
+                throw new UserError($"--azure-estate: {e.Message}");
+            }
+
             await using var azure = await EstateHost.StartAsync(AzureServices.For(azureEstate), ct: ct).ConfigureAwait(false);
             var ca = Path.Combine(Path.GetTempPath(), $"evidence-demo-azure-{Guid.NewGuid():N}.pem");
             await File.WriteAllTextAsync(ca, azure.CertificatePem, ct).ConfigureAwait(false);
