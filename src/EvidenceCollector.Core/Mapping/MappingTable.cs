@@ -318,6 +318,7 @@ public sealed partial class MappingTable
     [GeneratedRegex(@"^A\.[5-8]\.[1-9][0-9]?$")]
     private static partial Regex ControlId();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.:\-/]+$")]
+    /// <summary>A rule's identifier: an AWS Config rule, an Azure Policy definition name (custom ones may hold single inner spaces).</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9_.:\-/]+( [A-Za-z0-9_.:\-/]+)*$")]
     private static partial Regex RuleKey();
 }

@@ -86,6 +86,21 @@ public sealed class MappingTableTests : IDisposable
     }
 
     [Fact]
+    public void Load_RuleNamesWithSingleInnerSpaces_AreAccepted_ButNotRunsOfBlanks()
+    {
+        // Custom Azure Policy definitions are named by people ("deny public storage").
+        var rules = Path.Combine(_root, "iso27001-2022", "test-rules.csv");
+        File.WriteAllText(rules, "rule_identifier,control_id,rationale\ndeny public storage,A.8.3,custom definition\n");
+        var table = MappingTable.Load(_root, [Encrypted, Named, Rules]);
+        Assert.Equal(["A.8.3"], table.ControlsFor(Rules, "deny public storage"));
+
+        File.WriteAllText(rules, "rule_identifier,control_id,rationale\ndeny  public,A.8.3,two spaces\ndeny\tpublic,A.8.3,a tab\n");
+        var e = Assert.Throws<MappingValidationException>(() => MappingTable.Load(_root, [Encrypted, Named, Rules]));
+        Assert.Contains($"{rules}:2: malformed rule identifier 'deny  public'", e.Problems);
+        Assert.Contains($"{rules}:3: malformed rule identifier 'deny\tpublic'", e.Problems);
+    }
+
+    [Fact]
     public void Load_DuplicateControlInCatalogue_NamesLine()
     {
         var annex = Path.Combine(_root, "iso27001-2022", "annex-a.csv");
