@@ -32,6 +32,7 @@ public static class EvidenceCli
         root.Subcommands.Add(ReadCommands.Controls());
         root.Subcommands.Add(ReadCommands.Findings());
         root.Subcommands.Add(VerifyCommand.Build());
+        root.Subcommands.Add(ExportCommand.Build());
         root.Subcommands.Add(MappingsCommand.Build());
         root.Subcommands.Add(ConfigCommand.Build());
         root.Subcommands.Add(HealthCommand.Build());
