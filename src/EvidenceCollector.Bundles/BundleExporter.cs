@@ -133,6 +133,29 @@ public static class BundleExporter
             }
 
             AddBytes(BundleFormat.Soa, Encoding.UTF8.GetBytes(views.Soa()));
+            Add(BundleFormat.Oscal, s => Oscal.Write(s, runs, run =>
+            {
+                // One run at a time: its envelopes, and per control the evidence its selected findings cite.
+                var byControl = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+                foreach (var f in store.Findings(run.Id).Where(views.InSubset))
+                {
+                    foreach (var control in f.Controls)
+                    {
+                        if (!byControl.TryGetValue(control, out var set))
+                        {
+                            byControl[control] = set = new HashSet<string>(StringComparer.Ordinal);
+                        }
+
+                        ((HashSet<string>)set).UnionWith(f.Evidence);
+                    }
+                }
+
+                var shown = views.Runs.First(v => v.Run.Id == run.Id).Controls.Where(c => views.Shown(c.ControlId)).ToList();
+                var envelopes = source.EnvelopeRows(run.Id).OrderBy(e => e.Hash, StringComparer.Ordinal).Select(e => Envelope.Parse(e.Json))
+                    .Where(e => (request.Providers.Count == 0 || request.Providers.Contains(e.Provider.ToWire(), StringComparer.OrdinalIgnoreCase)) && (request.Accounts.Count == 0 || request.Accounts.Contains(e.Account, StringComparer.OrdinalIgnoreCase)))
+                    .ToList();
+                return new Oscal.RunEvidence(run, envelopes, shown, byControl);
+            }, mapping, toolVersion, stamp));
             AddBytes(BundleFormat.Report, Encoding.UTF8.GetBytes(HtmlReport.Render(views, runs, chain, toolVersion, request)));
             foreach (var file in Directory.EnumerateFiles(mappingsDirectory, "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
