@@ -88,6 +88,41 @@ public sealed class DemoEndToEndTests : IDisposable
         Assert.Equal(0, (await Cli.RunAsync("demo", "--data", Data)).Code);
         Assert.Equal(0, (await Cli.RunAsync("verify", "--data", Data)).Code);
 
+        // Both runs, both clouds, exported as a bundle the auditor verifies offline, pinned to the root key.
+        var bundle = Path.Combine(_root, "audit.zip");
+        var exported = await Cli.RunAsync("export", "--data", Data, "--last", "2", "--out", bundle, "--json");
+        Assert.True(exported.Code == 0, exported.Err);
+        var exportedJson = JsonDocument.Parse(exported.Out).RootElement;
+        Assert.Equal(2, exportedJson.GetProperty("runs").GetArrayLength());
+        var root = Json(await Cli.RunAsync("verify", "--data", Data, "--json")).GetProperty("rootKeyId").GetString()!;
+        var verifiedBundle = await Cli.RunAsync("verify", bundle, "--trusted-key", root);
+        Assert.True(verifiedBundle.Code == 0, verifiedBundle.Out + verifiedBundle.Err);
+        Assert.Contains("VERIFIED", verifiedBundle.Out, StringComparison.Ordinal);
+        Assert.Contains("runs: 2, sequences 1..2", verifiedBundle.Out, StringComparison.Ordinal);
+        var bundleJson = Json(await Cli.RunAsync("verify", bundle, "--json"));
+        Assert.True(bundleJson.GetProperty("ok").GetBoolean());
+        Assert.True(bundleJson.GetProperty("evidenceFiles").GetInt32() > 100);
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(bundle))
+        {
+            var soa = new StreamReader(zip.GetEntry("soa.csv")!.Open()).ReadToEnd();
+            Assert.Equal(94, soa.TrimEnd('\n').Split('\n').Length);
+            var report = new StreamReader(zip.GetEntry("report.html")!.Open()).ReadToEnd();
+            Assert.Contains("A.8.24", report, StringComparison.Ordinal);
+            Assert.DoesNotContain("<script", report, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("http://", report.Replace("http://www.w3.org/2000/svg", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+
+        var wrongKey = await Cli.RunAsync("verify", bundle, "--trusted-key", new string('0', 64));
+        Assert.Equal(1, wrongKey.Code);
+        Assert.Contains("is not the trusted key", wrongKey.Out, StringComparison.Ordinal);
+        var noWindow = await Cli.RunAsync("export", "--data", Data);
+        Assert.Equal(2, noWindow.Code);
+        Assert.Contains("exactly one of --run, --last, or --from/--to", noWindow.Err, StringComparison.Ordinal);
+        var noRun = await Cli.RunAsync("export", "--data", Data, "--run", "nope", "--out", Path.Combine(_root, "none.zip"));
+        Assert.Equal(1, noRun.Code);
+        Assert.False(File.Exists(Path.Combine(_root, "none.zip")));
+        Assert.Equal(2, (await Cli.RunAsync("export", "--data", Data, "--from", "yesterday")).Code);
+
         var victim = Directory.EnumerateFiles(Path.Combine(Data, "objects", "packs")).First();
         var bytes = File.ReadAllBytes(victim);
         bytes[bytes.Length / 2] ^= 1;
