@@ -27,28 +27,40 @@ public static class BundleExporter
     public static ExportResult Export(EvidenceStore store, ISigner signer, MappingTable mapping, string mappingsDirectory, string toolVersion, ExportRequest request, Stream output, Action<string>? progress = null)
     {
         var runs = SelectRuns(store, request);
-        var manifests = store.SealedRunSource().Manifests().ToDictionary(m => m.RunId, StringComparer.Ordinal);
+        var ids = runs.Select(r => r.Id).ToList();
+        var manifests = store.SealedRunSource().Manifests().Where(m => ids.Contains(m.RunId)).ToDictionary(m => m.RunId, StringComparer.Ordinal);
         var stamp = runs.Max(r => r.EndedAt!.Value);
-        var files = new List<(string Path, string Hash, long Size)>();
         var spool = Directory.CreateTempSubdirectory("evidence-export-").FullName;
+        var listing = new StreamWriter(Path.Combine(spool, "files.tsv"), false, new UTF8Encoding(false)) { NewLine = "\n" };
+        var (count, bytes) = (0, 0L);
         try
         {
             using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true, Encoding.UTF8);
 
-            void Add(string path, Action<Stream> write, bool listed = true)
+            string Add(string path, Action<Stream> write, bool listed = true)
             {
                 var entry = zip.CreateEntry(path, CompressionLevel.Fastest);
                 entry.LastWriteTime = stamp;
                 using var stream = entry.Open();
                 using var hashing = new HashingStream(stream);
                 write(hashing);
+                var hash = hashing.Hex();
                 if (listed)
                 {
-                    files.Add((path, hashing.Hex(), hashing.Length64));
+                    // The listing of files goes to a spool file: it grows with the bundle, memory must not.
+                    listing.Write(path);
+                    listing.Write('\t');
+                    listing.Write(hash);
+                    listing.Write('\t');
+                    listing.WriteLine(hashing.Length64.ToString(CultureInfo.InvariantCulture));
+                    count++;
+                    bytes += hashing.Length64;
                 }
+
+                return hash;
             }
 
-            void AddBytes(string path, byte[] bytes, bool listed = true) => Add(path, s => s.Write(bytes), listed);
+            void AddBytes(string path, byte[] content, bool listed = true) => Add(path, s => s.Write(content), listed);
 
             // Keys: every signer public key, and the chain records that admit each after the root.
             var chain = store.KeyChain();
@@ -68,145 +80,165 @@ public static class BundleExporter
             }).ToArray())));
 
             // Runs: each sealed manifest byte for byte, and its signature as DER.
-            var evidence = new SortedSet<string>(StringComparer.Ordinal);
             foreach (var run in runs)
             {
                 var manifest = manifests[run.Id];
                 AddBytes(BundleFormat.RunManifest(run.Id), manifest.Bytes);
                 AddBytes(BundleFormat.RunSignature(run.Id), Convert.FromBase64String(manifest.Signature));
-                foreach (var hash in JsonNode.Parse(manifest.Bytes)!["evidence"]!.AsArray())
-                {
-                    evidence.Add(hash!.GetValue<string>());
-                }
             }
 
             // Payloads, each once, as stored (canonical JSON: its SHA-256 is its name).
-            var done = 0;
-            foreach (var hash in evidence)
+            var evidence = 0;
+            foreach (var hash in store.StreamEvidenceHashes(ids))
             {
                 AddBytes(BundleFormat.Evidence(hash), store.ReadEvidence(hash));
-                if (++done % 10_000 == 0)
+                if (++evidence % 20_000 == 0)
                 {
-                    progress?.Invoke($"{done} of {evidence.Count} evidence files");
+                    progress?.Invoke($"{evidence} evidence files");
                 }
             }
 
-            progress?.Invoke($"{evidence.Count} evidence files; envelopes, findings and views of {runs.Count} runs");
-            var source = store.SealedRunSource();
+            progress?.Invoke($"{evidence} evidence files; envelopes, findings and views of {runs.Count} runs");
             var views = new ControlViews(spool, mapping, request);
             foreach (var run in runs)
             {
-                var envelopes = source.EnvelopeRows(run.Id).OrderBy(e => e.Hash, StringComparer.Ordinal).ToList();
-                var answeredAt = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
                 Add(BundleFormat.Envelopes(run.Id), s =>
                 {
-                    foreach (var row in envelopes)
+                    foreach (var row in store.StreamEnvelopes(run.Id))
                     {
                         s.Write(Encoding.UTF8.GetBytes(row.Json));
                         s.WriteByte((byte)'\n');
-                        var at = Envelope.Parse(row.Json).AnsweredAt;
-                        if (!answeredAt.TryGetValue(row.EvidenceHash, out var seen) || at > seen)
-                        {
-                            answeredAt[row.EvidenceHash] = at;
-                        }
                     }
                 });
 
-                var findings = store.Findings(run.Id);
+                views.Begin(run, store.Controls(run.Id), store.Targets(run.Id));
                 Add(BundleFormat.Findings(run.Id), s =>
                 {
-                    foreach (var finding in findings)
+                    foreach (var finding in store.StreamFindings(run.Id))
                     {
                         s.Write(Jcs.Canonicalize(CanonicalForms.Finding(finding)));
                         s.WriteByte((byte)'\n');
+                        views.Add(finding);
                     }
                 });
-                Add(BundleFormat.FindingsCsv(run.Id), s => FindingsCsv(s, findings));
-                views.Add(run, store.Controls(run.Id), store.Targets(run.Id), findings, answeredAt);
+                views.End();
+                Add(BundleFormat.FindingsCsv(run.Id), s => FindingsCsv(s, store.StreamFindings(run.Id)));
             }
 
             views.Close();
-
-            foreach (var control in mapping.Controls.Where(c => request.Controls.Count == 0 || request.Controls.Contains(c.Id, StringComparer.OrdinalIgnoreCase)))
+            foreach (var control in mapping.Controls.Where(c => views.Shown(c.Id)))
             {
                 Add(BundleFormat.ControlFile(control.Id), s => views.WriteControl(control, s));
             }
 
-            AddBytes(BundleFormat.Soa, Encoding.UTF8.GetBytes(views.Soa()));
+            var summary = store.ControlEvidence(ids, request.Providers, request.Accounts);
+            AddBytes(BundleFormat.Soa, Encoding.UTF8.GetBytes(views.Soa(summary)));
             Add(BundleFormat.Oscal, s => Oscal.Write(s, runs, run =>
             {
-                // One run at a time: its envelopes, and per control the evidence its selected findings cite.
-                var byControl = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
-                foreach (var f in store.Findings(run.Id).Where(views.InSubset))
-                {
-                    foreach (var control in f.Controls)
-                    {
-                        if (!byControl.TryGetValue(control, out var set))
-                        {
-                            byControl[control] = set = new HashSet<string>(StringComparer.Ordinal);
-                        }
-
-                        ((HashSet<string>)set).UnionWith(f.Evidence);
-                    }
-                }
-
                 var shown = views.Runs.First(v => v.Run.Id == run.Id).Controls.Where(c => views.Shown(c.ControlId)).ToList();
-                var envelopes = source.EnvelopeRows(run.Id).OrderBy(e => e.Hash, StringComparer.Ordinal).Select(e => Envelope.Parse(e.Json))
-                    .Where(e => (request.Providers.Count == 0 || request.Providers.Contains(e.Provider.ToWire(), StringComparer.OrdinalIgnoreCase)) && (request.Accounts.Count == 0 || request.Accounts.Contains(e.Account, StringComparer.OrdinalIgnoreCase)))
-                    .ToList();
-                return new Oscal.RunEvidence(run, envelopes, shown, byControl);
-            }, mapping, toolVersion, stamp));
-            AddBytes(BundleFormat.Report, Encoding.UTF8.GetBytes(HtmlReport.Render(views, runs, chain, toolVersion, request)));
+                var envelopes = store.StreamEnvelopes(run.Id).Select(e => (e.Hash, Envelope: Envelope.Parse(e.Json)))
+                    .Where(e => (request.Providers.Count == 0 || request.Providers.Contains(e.Envelope.Provider.ToWire(), StringComparer.OrdinalIgnoreCase)) && (request.Accounts.Count == 0 || request.Accounts.Contains(e.Envelope.Account, StringComparer.OrdinalIgnoreCase)));
+                return new Oscal.RunEvidence(run, envelopes, shown, store.StreamControlEnvelopes(run.Id, request.Providers, request.Accounts));
+            }, store.StreamEvidenceHashes(ids), mapping, toolVersion, stamp));
+            AddBytes(BundleFormat.Report, Encoding.UTF8.GetBytes(HtmlReport.Render(views, summary, runs, chain, toolVersion, request)));
             foreach (var file in Directory.EnumerateFiles(mappingsDirectory, "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 AddBytes("mappings/" + Path.GetRelativePath(mappingsDirectory, file).Replace('\\', '/'), File.ReadAllBytes(file));
             }
 
-            // The bundle manifest: every other file, the runs with their chain links, the keys, the parameters.
-            var bundle = new JsonObject
-            {
-                ["format"] = BundleFormat.Format,
-                ["toolVersion"] = toolVersion,
-                ["signedBy"] = signer.KeyId,
-                ["parameters"] = Parameters(request, runs),
-                ["runs"] = new JsonArray(runs.Select(r =>
-                {
-                    var m = manifests[r.Id];
-                    var json = JsonNode.Parse(m.Bytes)!;
-                    return (JsonNode)new JsonObject
-                    {
-                        ["id"] = r.Id,
-                        ["sequence"] = m.Sequence,
-                        ["sealedAt"] = r.EndedAt!.Value.ToWire(),
-                        ["manifest"] = BundleFormat.RunManifest(r.Id),
-                        ["manifestHash"] = m.Hash,
-                        ["previousManifest"] = json["previousManifest"]?.GetValue<string>(),
-                        ["keyId"] = m.KeyId,
-                        ["signature"] = BundleFormat.RunSignature(r.Id),
-                    };
-                }).ToArray()),
-                ["keys"] = new JsonArray(chain.Select(k => (JsonNode)new JsonObject { ["keyId"] = k.KeyId, ["sequence"] = k.Sequence, ["file"] = BundleFormat.KeyFile(k.KeyId) }).ToArray()),
-                ["files"] = new JsonArray(files.Select(f => (JsonNode)new JsonObject { ["path"] = f.Path, ["sha256"] = f.Hash, ["size"] = f.Size }).ToArray()),
-            };
-            var manifestBytes = Jcs.Canonicalize(bundle);
-            AddBytes(BundleFormat.Manifest, manifestBytes);
-            AddBytes(BundleFormat.ManifestSignature, signer.Sign(manifestBytes), listed: false);
-            var sums = new StringBuilder();
-            // Every file but itself and the signatures (which are checked with openssl, not sha256sum).
-            foreach (var (path, hash, _) in files.Where(f => !f.Path.EndsWith(".sig", StringComparison.Ordinal)))
-            {
-                sums.Append(hash).Append("  ").Append(path).Append('\n');
-            }
+            listing.Dispose();
 
-            var sumsBytes = Encoding.UTF8.GetBytes(sums.ToString());
-            AddBytes(BundleFormat.Sums, sumsBytes, listed: false);
-            AddBytes(BundleFormat.SumsSignature, signer.Sign(sumsBytes), listed: false);
-            return new ExportResult(runs.Select(r => r.Id).ToList(), files.Count + 3, files.Sum(f => f.Size), evidence.Count, runs.Min(r => r.EndedAt!.Value), stamp);
+            // The bundle manifest, canonical JSON written as it streams (members in RFC 8785 order), then signed by its digest.
+            var manifestHash = Add(BundleFormat.Manifest, s => WriteManifest(s, Path.Combine(spool, "files.tsv"), request, runs, manifests, chain, signer, toolVersion), listed: false);
+            AddBytes(BundleFormat.ManifestSignature, signer.SignDigest(Convert.FromHexString(manifestHash)), listed: false);
+            var sumsHash = Add(BundleFormat.Sums, s =>
+            {
+                // Every file but itself and the signatures (which are checked with openssl, not sha256sum).
+                foreach (var line in File.ReadLines(Path.Combine(spool, "files.tsv")))
+                {
+                    var parts = line.Split('\t');
+                    if (!parts[0].EndsWith(".sig", StringComparison.Ordinal))
+                    {
+                        s.Write(Encoding.UTF8.GetBytes($"{parts[1]}  {parts[0]}\n"));
+                    }
+                }
+
+                s.Write(Encoding.UTF8.GetBytes($"{manifestHash}  {BundleFormat.Manifest}\n"));
+            }, listed: false);
+            AddBytes(BundleFormat.SumsSignature, signer.SignDigest(Convert.FromHexString(sumsHash)), listed: false);
+            return new ExportResult(ids, count + 4, bytes, evidence, runs.Min(r => r.EndedAt!.Value), stamp);
         }
         finally
         {
+            listing.Dispose();
             Directory.Delete(spool, recursive: true);
         }
+    }
+
+    private static void WriteManifest(Stream s, string listing, ExportRequest request, List<RunInfo> runs, Dictionary<string, SealedManifest> manifests, IReadOnlyList<ChainKey> chain, ISigner signer, string toolVersion)
+    {
+        var writer = new BufferedStream(s, 1 << 16); // not disposed: that would close the entry's stream
+        void Raw(string text) => writer.Write(Encoding.UTF8.GetBytes(text));
+        void Node(JsonNode? node) => writer.Write(Jcs.Canonicalize(node));
+        Raw("{\"files\":[");
+        var first = true;
+        foreach (var line in File.ReadLines(listing))
+        {
+            var parts = line.Split('\t');
+            Raw(first ? string.Empty : ",");
+            Node(new JsonObject { ["path"] = parts[0], ["sha256"] = parts[1], ["size"] = long.Parse(parts[2], CultureInfo.InvariantCulture) });
+            first = false;
+        }
+
+        Raw("],\"format\":");
+        Node(BundleFormat.Format);
+        Raw(",\"keys\":");
+        Node(new JsonArray(chain.Select(k => (JsonNode)new JsonObject { ["keyId"] = k.KeyId, ["sequence"] = k.Sequence, ["file"] = BundleFormat.KeyFile(k.KeyId) }).ToArray()));
+        Raw(",\"parameters\":");
+        Node(Parameters(request, runs));
+        Raw(",\"runs\":");
+        Node(new JsonArray(runs.Select(r =>
+        {
+            var m = manifests[r.Id];
+            return (JsonNode)new JsonObject
+            {
+                ["id"] = r.Id,
+                ["sequence"] = m.Sequence,
+                ["sealedAt"] = r.EndedAt!.Value.ToWire(),
+                ["manifest"] = BundleFormat.RunManifest(r.Id),
+                ["manifestHash"] = m.Hash,
+                ["previousManifest"] = PreviousManifest(m.Bytes),
+                ["keyId"] = m.KeyId,
+                ["signature"] = BundleFormat.RunSignature(r.Id),
+            };
+        }).ToArray()));
+        Raw(",\"signedBy\":");
+        Node(signer.KeyId);
+        Raw(",\"toolVersion\":");
+        Node(toolVersion);
+        Raw("}");
+        writer.Flush();
+    }
+
+    /// <summary>The <c>previousManifest</c> of a run manifest, read without building its (large) tree.</summary>
+    private static string? PreviousManifest(byte[] manifest)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(manifest);
+        while (reader.Read())
+        {
+            if (reader.CurrentDepth == 1 && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName && reader.ValueTextEquals("previousManifest"))
+            {
+                reader.Read();
+                return reader.TokenType == System.Text.Json.JsonTokenType.Null ? null : reader.GetString();
+            }
+
+            if (reader.CurrentDepth == 1 && reader.TokenType is System.Text.Json.JsonTokenType.StartArray or System.Text.Json.JsonTokenType.StartObject)
+            {
+                reader.Skip();
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The sealed runs an export covers, in chain order; a request that names none is refused.</summary>
@@ -256,7 +288,7 @@ public static class BundleExporter
         };
     }
 
-    private static void FindingsCsv(Stream s, IReadOnlyList<Finding> findings)
+    private static void FindingsCsv(Stream s, IEnumerable<Finding> findings)
     {
         using var writer = new StreamWriter(s, new UTF8Encoding(false), 64 * 1024, leaveOpen: true) { NewLine = "\n" };
         writer.WriteLine("check_id,status,severity,provider,account,region,resource_id,controls,message,evidence");

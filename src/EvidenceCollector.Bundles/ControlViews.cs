@@ -14,14 +14,12 @@ public sealed record RunView(RunInfo Run, IReadOnlyList<ControlResult> Controls,
 /// <summary>
 /// The per-control views of an export, built run by run: control results over the subset the request selects
 /// (recomputed from the selected findings when a provider or account filter narrows them), the findings behind each
-/// control spooled to a temporary file (so they are not held in memory), and what the SoA and report need.
+/// control spooled to a temporary file (so they are not held in memory), and what the SoA and report need. Fed one
+/// finding at a time: <see cref="Begin"/>, <see cref="Add(Finding)"/>, <see cref="End"/> per run.
 /// </summary>
 public sealed class ControlViews(string spool, MappingTable mapping, ExportRequest request)
 {
     private readonly Dictionary<string, StreamWriter> _spooled = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _spooledCount = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _evidenceByControl = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DateTimeOffset> _latestByControl = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Finding>> _samples = new(StringComparer.Ordinal);
 
     public List<RunView> Runs { get; } = [];
@@ -40,81 +38,77 @@ public sealed class ControlViews(string spool, MappingTable mapping, ExportReque
 
     public Exclusion? ExclusionOf(string controlId) => request.Exclusions.FirstOrDefault(e => string.Equals(e.Control, controlId, StringComparison.OrdinalIgnoreCase));
 
-    public void Add(RunInfo run, IReadOnlyList<ControlResult> controls, IReadOnlyList<TargetReport> targets, IReadOnlyList<Finding> findings, IReadOnlyDictionary<string, DateTimeOffset> answeredAt)
+    private RunInfo? _run;
+    private IReadOnlyList<ControlResult> _controls = [];
+    private IReadOnlyList<TargetReport> _targets = [];
+    private ControlTally? _tally;
+    private readonly Dictionary<FindingStatus, int> _counts = [];
+
+    /// <summary>Starts a run: its stored control results and targets; its findings follow through <see cref="Add(Finding)"/>.</summary>
+    public void Begin(RunInfo run, IReadOnlyList<ControlResult> controls, IReadOnlyList<TargetReport> targets)
     {
-        var subset = findings.Where(InSubset).ToList();
-        var results = Filtered
-            ? ControlEvaluator.Evaluate(mapping.Controls, controls.ToDictionary(c => c.ControlId, c => (IReadOnlySet<string>)c.Checks.ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal), subset)
-            : controls;
-        var targetsShown = targets.Where(t => (request.Providers.Count == 0 || request.Providers.Contains(t.Target.Provider.ToWire(), StringComparer.OrdinalIgnoreCase))
-            && (request.Accounts.Count == 0 || request.Accounts.Contains(t.Target.Account, StringComparer.OrdinalIgnoreCase))).ToList();
-        Runs.Add(new RunView(run, results, targetsShown, subset.GroupBy(f => f.Status).ToDictionary(g => g.Key, g => g.Count())));
-        foreach (var f in subset)
+        (_run, _controls, _targets, _tally) = (run, controls, targets, Filtered ? new ControlTally() : null);
+        _counts.Clear();
+    }
+
+    /// <summary>One finding of the current run (those outside the subset are skipped).</summary>
+    public void Add(Finding f)
+    {
+        if (!InSubset(f))
         {
-            foreach (var control in f.Controls.Where(Shown))
+            return;
+        }
+
+        _tally?.Add(f);
+        _counts[f.Status] = _counts.GetValueOrDefault(f.Status) + 1;
+        foreach (var control in f.Controls.Where(Shown))
+        {
+            if (!_spooled.TryGetValue(control, out var writer))
             {
-                if (!_spooled.TryGetValue(control, out var writer))
+                _spooled[control] = writer = new StreamWriter(Path.Combine(spool, control + ".jsonl"), false, new UTF8Encoding(false)) { NewLine = "\n" };
+            }
+
+            writer.WriteLine(new JsonObject
+            {
+                ["runId"] = f.RunId,
+                ["finding"] = CanonicalForms.FindingHash(f),
+                ["checkId"] = f.CheckId,
+                ["provider"] = f.Provider.ToWire(),
+                ["account"] = f.Account,
+                ["region"] = f.Region,
+                ["resourceId"] = f.ResourceId,
+                ["status"] = f.Status.ToWire(),
+                ["evidence"] = new JsonArray(f.Evidence.Select(e => (JsonNode)BundleFormat.Evidence(e)).ToArray()),
+            }.ToJsonString());
+            if (f.Status is FindingStatus.Fail or FindingStatus.Error)
+            {
+                if (!_samples.TryGetValue(control, out var sample) || sample[0].RunId != f.RunId)
                 {
-                    _spooled[control] = writer = new StreamWriter(Path.Combine(spool, control + ".jsonl"), false, new UTF8Encoding(false)) { NewLine = "\n" };
+                    // Samples are of the latest run that has some: a later run replaces them.
+                    _samples[control] = sample = [];
                 }
 
-                writer.WriteLine(new JsonObject
+                if (sample.Count < 10)
                 {
-                    ["runId"] = f.RunId,
-                    ["finding"] = CanonicalForms.FindingHash(f),
-                    ["checkId"] = f.CheckId,
-                    ["provider"] = f.Provider.ToWire(),
-                    ["account"] = f.Account,
-                    ["region"] = f.Region,
-                    ["resourceId"] = f.ResourceId,
-                    ["status"] = f.Status.ToWire(),
-                    ["evidence"] = new JsonArray(f.Evidence.Select(e => (JsonNode)BundleFormat.Evidence(e)).ToArray()),
-                }.ToJsonString());
-                _spooledCount[control] = _spooledCount.GetValueOrDefault(control) + 1;
-                if (!_evidenceByControl.TryGetValue(control, out var hashes))
-                {
-                    _evidenceByControl[control] = hashes = new HashSet<string>(StringComparer.Ordinal);
-                }
-
-                foreach (var e in f.Evidence)
-                {
-                    hashes.Add(e);
-                    if (answeredAt.TryGetValue(e, out var at) && (!_latestByControl.TryGetValue(control, out var latest) || at > latest))
-                    {
-                        _latestByControl[control] = at;
-                    }
-                }
-
-                if (f.Status is FindingStatus.Fail or FindingStatus.Error)
-                {
-                    if (!_samples.TryGetValue(control, out var sample))
-                    {
-                        _samples[control] = sample = [];
-                    }
-
-                    if (sample.Count < 10 || sample[0].RunId != run.Id)
-                    {
-                        if (sample.Count > 0 && sample[0].RunId != run.Id)
-                        {
-                            sample.Clear();
-                        }
-
-                        if (sample.Count < 10)
-                        {
-                            sample.Add(f);
-                        }
-                    }
+                    sample.Add(f);
                 }
             }
         }
     }
 
+    /// <summary>Ends the current run: its control results over the subset (recomputed from its findings when filtered).</summary>
+    public void End()
+    {
+        var results = _tally is null
+            ? _controls
+            : _tally.Results(mapping.Controls, _controls.ToDictionary(c => c.ControlId, c => (IReadOnlySet<string>)c.Checks.ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal));
+        var targetsShown = _targets.Where(t => (request.Providers.Count == 0 || request.Providers.Contains(t.Target.Provider.ToWire(), StringComparer.OrdinalIgnoreCase))
+            && (request.Accounts.Count == 0 || request.Accounts.Contains(t.Target.Account, StringComparer.OrdinalIgnoreCase))).ToList();
+        Runs.Add(new RunView(_run!, results, targetsShown, new Dictionary<FindingStatus, int>(_counts)));
+    }
+
     /// <summary>Up to ten failing or erroring findings of the control in the latest run that had some.</summary>
     public IReadOnlyList<Finding> Samples(string controlId) => _samples.GetValueOrDefault(controlId) ?? [];
-
-    public int EvidenceItems(string controlId) => _evidenceByControl.GetValueOrDefault(controlId)?.Count ?? 0;
-
-    public DateTimeOffset? LatestEvidence(string controlId) => _latestByControl.TryGetValue(controlId, out var at) ? at : null;
 
     public ControlResult? Latest(string controlId) => Runs.Count == 0 ? null : Runs[^1].Controls.FirstOrDefault(c => c.ControlId == controlId);
 
@@ -161,7 +155,7 @@ public sealed class ControlViews(string spool, MappingTable mapping, ExportReque
     }
 
     /// <summary><c>soa.csv</c>: one row per control (all 93, or those the request selects).</summary>
-    public string Soa()
+    public string Soa(IReadOnlyDictionary<string, (int Items, DateTimeOffset? Latest)> evidence)
     {
         var text = new StringBuilder("control,theme,name,applicable,justification,status,evidence_items,latest_evidence\n");
         foreach (var control in mapping.Controls.Where(c => Shown(c.Id)))
@@ -171,7 +165,7 @@ public sealed class ControlViews(string spool, MappingTable mapping, ExportReque
             text.AppendJoin(',', new[]
             {
                 control.Id, control.Theme, control.Name, exclusion is null ? "yes" : "no", exclusion?.Justification ?? string.Empty,
-                status.ToWire(), EvidenceItems(control.Id).ToString(System.Globalization.CultureInfo.InvariantCulture), LatestEvidence(control.Id)?.ToWire() ?? string.Empty,
+                status.ToWire(), evidence.GetValueOrDefault(control.Id).Items.ToString(System.Globalization.CultureInfo.InvariantCulture), evidence.GetValueOrDefault(control.Id).Latest?.ToWire() ?? string.Empty,
             }.Select(BundleExporter.CsvField)).Append('\n');
         }
 

@@ -22,7 +22,7 @@ public static class HtmlReport
         (ControlStatus.NoAutomatedEvidence, "#cfd8dc", "no automated evidence"),
     ];
 
-    public static string Render(ControlViews views, IReadOnlyList<RunInfo> runs, IReadOnlyList<ChainKey> keys, string toolVersion, ExportRequest request)
+    public static string Render(ControlViews views, IReadOnlyDictionary<string, (int Items, DateTimeOffset? Latest)> evidence, IReadOnlyList<RunInfo> runs, IReadOnlyList<ChainKey> keys, string toolVersion, ExportRequest request)
     {
         var html = new StringBuilder();
         string E(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
@@ -94,7 +94,7 @@ public static class HtmlReport
 
         // Coverage.
         var automated = views.Mapping.Controls.Count(c => views.Latest(c.Id)?.Checks.Count > 0);
-        var withEvidence = views.Mapping.Controls.Count(c => views.EvidenceItems(c.Id) > 0);
+        var withEvidence = views.Mapping.Controls.Count(c => evidence.GetValueOrDefault(c.Id).Items > 0);
         html.Append("<h2 id=\"coverage\">Coverage</h2><table><tr><th>automated (checks map to it)</th><th>with evidence in this window</th><th>manual only (no check maps to it)</th><th>excluded from the SoA</th></tr>");
         html.Append(CultureInfo.InvariantCulture, $"<tr><td>{automated}</td><td>{withEvidence}</td><td>{views.Mapping.Controls.Count - automated}</td><td>{request.Exclusions.Count}</td></tr></table>");
 
@@ -133,7 +133,7 @@ public static class HtmlReport
                 html.Append(CultureInfo.InvariantCulture, $"<p>Excluded from the Statement of Applicability: {E(exclusion.Justification)}</p>");
             }
 
-            html.Append(CultureInfo.InvariantCulture, $"<p>Checks: {E(string.Join(", ", result?.Checks ?? []))}{(result?.Checks.Count > 0 ? string.Empty : "none (manual evidence needed)")}. {views.EvidenceItems(control.Id)} evidence item(s); every finding and its evidence files: <code>{E(BundleFormat.ControlFile(control.Id))}</code>.</p>");
+            html.Append(CultureInfo.InvariantCulture, $"<p>Checks: {E(string.Join(", ", result?.Checks ?? []))}{(result?.Checks.Count > 0 ? string.Empty : "none (manual evidence needed)")}. {evidence.GetValueOrDefault(control.Id).Items} evidence item(s){(evidence.GetValueOrDefault(control.Id).Latest is { } latestAt ? $", the latest answered {latestAt.ToWire()}" : string.Empty)}; every finding and its evidence files: <code>{E(BundleFormat.ControlFile(control.Id))}</code>.</p>");
             var samples = views.Samples(control.Id);
             if (samples.Count > 0)
             {

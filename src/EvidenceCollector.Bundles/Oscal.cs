@@ -23,9 +23,10 @@ public static class Oscal
     public const string Version = "1.0.6";
     private static readonly Guid Root = new("6f9619ff-8b86-d011-b42d-00cf4fc964ff");
 
-    public sealed record RunEvidence(RunInfo Run, IReadOnlyList<Envelope> Envelopes, IReadOnlyList<ControlResult> Controls, IReadOnlyDictionary<string, IReadOnlySet<string>> EvidenceByControl);
+    /// <summary>One run, streamed: its envelopes (with their hashes), its control results, and (control, envelope hash) pairs ordered by control.</summary>
+    public sealed record RunEvidence(RunInfo Run, IEnumerable<(string Hash, Envelope Envelope)> Envelopes, IReadOnlyList<ControlResult> Controls, IEnumerable<(string Control, string Envelope)> ControlEnvelopes);
 
-    public static void Write(Stream output, IReadOnlyList<RunInfo> window, Func<RunInfo, RunEvidence> load, MappingTable mapping, string toolVersion, DateTimeOffset lastModified)
+    public static void Write(Stream output, IReadOnlyList<RunInfo> window, Func<RunInfo, RunEvidence> load, IEnumerable<string> evidence, MappingTable mapping, string toolVersion, DateTimeOffset lastModified)
     {
         using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = false });
         var plan = Uuid("assessment-plan");
@@ -43,7 +44,6 @@ public static class Oscal
         json.WriteString("remarks", "No separate assessment plan document: the plan is this tool's built-in checks and the mapping tables bundled under mappings/ (see the back-matter resource).");
         json.WriteEndObject();
         json.WriteStartArray("results");
-        var files = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var run in window.Select(load))
         {
             json.WriteStartObject();
@@ -72,45 +72,48 @@ public static class Oscal
             json.WriteEndArray();
             json.WriteEndObject();
 
-            var observationsOf = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-            if (run.Envelopes.Count > 0)
+            var any = false;
+            foreach (var (hash, envelope) in run.Envelopes)
             {
-                json.WriteStartArray("observations");
-                foreach (var envelope in run.Envelopes)
+                if (!any)
                 {
-                    var uuid = Uuid($"observation:{run.Run.Id}:{envelope.Kind}:{envelope.ResourceId}:{envelope.EvidenceHash}");
-                    if (!observationsOf.TryGetValue(envelope.EvidenceHash, out var list))
-                    {
-                        observationsOf[envelope.EvidenceHash] = list = [];
-                    }
-
-                    list.Add(uuid);
-                    files.Add(envelope.EvidenceHash);
-                    json.WriteStartObject();
-                    json.WriteString("uuid", uuid);
-                    json.WriteString("title", $"{envelope.Kind} {envelope.ResourceId}");
-                    json.WriteString("description", $"{envelope.Provider.ToWire()} {envelope.Account} {envelope.Region}: {string.Join("; ", envelope.Operations)} ({envelope.Service}{(envelope.RequestId is null ? string.Empty : $", request {envelope.RequestId}")})");
-                    json.WriteStartArray("props");
-                    Prop(json, "kind", envelope.Kind);
-                    Prop(json, "account", envelope.Account);
-                    json.WriteEndArray();
-                    json.WriteStartArray("methods");
-                    json.WriteStringValue("TEST");
-                    json.WriteEndArray();
-                    json.WriteStartArray("relevant-evidence");
-                    json.WriteStartObject();
-                    json.WriteString("href", $"#{Uuid("evidence:" + envelope.EvidenceHash)}");
-                    json.WriteString("description", $"The API answer as stored: {BundleFormat.Evidence(envelope.EvidenceHash)} (SHA-256 {envelope.EvidenceHash})");
-                    json.WriteEndObject();
-                    json.WriteEndArray();
-                    json.WriteString("collected", envelope.AnsweredAt.ToWire());
-                    json.WriteEndObject();
+                    json.WriteStartArray("observations");
+                    any = true;
                 }
 
+                json.WriteStartObject();
+                json.WriteString("uuid", Observation(run.Run.Id, hash));
+                json.WriteString("title", $"{envelope.Kind} {envelope.ResourceId}");
+                json.WriteString("description", $"{envelope.Provider.ToWire()} {envelope.Account} {envelope.Region}: {string.Join("; ", envelope.Operations)} ({envelope.Service}{(envelope.RequestId is null ? string.Empty : $", request {envelope.RequestId}")})");
+                json.WriteStartArray("props");
+                Prop(json, "kind", envelope.Kind);
+                Prop(json, "account", envelope.Account);
+                Prop(json, "envelope", hash);
+                json.WriteEndArray();
+                json.WriteStartArray("methods");
+                json.WriteStringValue("TEST");
+                json.WriteEndArray();
+                json.WriteStartArray("relevant-evidence");
+                json.WriteStartObject();
+                json.WriteString("href", $"#{Uuid("evidence:" + envelope.EvidenceHash)}");
+                json.WriteString("description", $"The API answer as stored: {BundleFormat.Evidence(envelope.EvidenceHash)} (SHA-256 {envelope.EvidenceHash})");
+                json.WriteEndObject();
+                json.WriteEndArray();
+                json.WriteString("collected", envelope.AnsweredAt.ToWire());
+                json.WriteEndObject();
+                if (json.BytesPending > 1 << 16)
+                {
+                    json.Flush();
+                }
+            }
+
+            if (any)
+            {
                 json.WriteEndArray();
             }
 
-            var judged = run.Controls.Where(c => c.Status != ControlStatus.NoAutomatedEvidence).ToList();
+            var judged = run.Controls.Where(c => c.Status != ControlStatus.NoAutomatedEvidence).OrderBy(c => c.ControlId, StringComparer.Ordinal).ToList();
+            using var pairs = new Cursor(run.ControlEnvelopes);
             if (judged.Count > 0)
             {
                 json.WriteStartArray("findings");
@@ -131,9 +134,18 @@ public static class Oscal
                     json.WriteString("state", control.Status is ControlStatus.Compliant or ControlStatus.NotApplicable ? "satisfied" : "not-satisfied");
                     json.WriteEndObject();
                     json.WriteEndObject();
-                    var related = run.EvidenceByControl.TryGetValue(control.ControlId, out var hashes)
-                        ? hashes.Order(StringComparer.Ordinal).SelectMany(h => observationsOf.GetValueOrDefault(h) ?? []).Distinct().ToList()
-                        : [];
+                    // The pairs come ordered by control, as the findings are written: one pass over them.
+                    var related = new List<string>();
+                    while (pairs.Current is { } pair && string.CompareOrdinal(pair.Control, control.ControlId) <= 0)
+                    {
+                        if (pair.Control == control.ControlId)
+                        {
+                            related.Add(Observation(run.Run.Id, pair.Envelope));
+                        }
+
+                        pairs.Current = pairs.Next();
+                    }
+
                     if (related.Count > 0)
                     {
                         json.WriteStartArray("related-observations");
@@ -170,7 +182,7 @@ public static class Oscal
         json.WriteEndObject();
         json.WriteEndArray();
         json.WriteEndObject();
-        foreach (var hash in files)
+        foreach (var hash in evidence)
         {
             json.WriteStartObject();
             json.WriteString("uuid", Uuid("evidence:" + hash));
@@ -198,6 +210,26 @@ public static class Oscal
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteEndObject();
+    }
+
+    private static string Observation(string runId, string envelopeHash) => Uuid($"observation:{runId}:{envelopeHash}");
+
+    /// <summary>A forward-only cursor over a stream of pairs.</summary>
+    private sealed class Cursor : IDisposable
+    {
+        private readonly IEnumerator<(string Control, string Envelope)> _items;
+
+        public Cursor(IEnumerable<(string Control, string Envelope)> items)
+        {
+            _items = items.GetEnumerator();
+            Current = Next();
+        }
+
+        public (string Control, string Envelope)? Current { get; set; }
+
+        public (string Control, string Envelope)? Next() => _items.MoveNext() ? _items.Current : null;
+
+        public void Dispose() => _items.Dispose();
     }
 
     private static void Prop(Utf8JsonWriter json, string name, string value)

@@ -53,6 +53,15 @@ switch (scenario)
         EvidenceCollector.Cli.Hosting.NativeHeap.LimitArenas();
         await AzureBenchmark.CollectOnlyAsync(args[1], args[2], args[3], Arg(4, 32));
         return 0;
+    case "bundle":
+        await BundleBenchmark.RunAsync(args.Length > 1 ? args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [100, 1024]);
+        return 0;
+    case "bundle-export":
+        BundleBenchmark.Export(args[1], args[2]);
+        return 0;
+    case "bundle-verify":
+        BundleBenchmark.Verify(args[1]);
+        return 0;
     case "estate":
         await AwsBenchmark.ServeEstateAsync(args[1], Arg(2, 0));
         return 0;
