@@ -112,6 +112,21 @@ public sealed class DemoEndToEndTests : IDisposable
             Assert.DoesNotContain("http://", report.Replace("http://www.w3.org/2000/svg", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
         }
 
+        // Re-performance: this version's checks over the bundled raw evidence give the bundled findings.
+        var reperformed = await Cli.RunAsync("verify", bundle, "--reevaluate");
+        Assert.True(reperformed.Code == 0, reperformed.Out + reperformed.Err);
+        Assert.Contains("findings derived from evidence are identical", reperformed.Out, StringComparison.Ordinal);
+        var checks = EvidenceCollector.Cli.Infrastructure.ProviderModules.All.SelectMany(m => EvidenceCollector.Providers.CheckDiscovery.Discover(m.CheckAssembly, m.Provider)).ToList();
+        var honest = EvidenceCollector.Cli.Infrastructure.Reperformance.Run(bundle, checks, "test");
+        Assert.True(honest.Identical, string.Join("\n", honest.Differences));
+        Assert.True(honest.Compared > 500, $"{honest.Compared} findings compared");
+        // A check whose result would differ (here: one that passes everything) is listed with the resources it changes.
+        var lenient = checks.Select(c => c.Metadata.Id == "azure.storage.minimum_tls_1_2" ? new PassEverything(c.Metadata) : c).ToList();
+        var changed = EvidenceCollector.Cli.Infrastructure.Reperformance.Run(bundle, lenient, "test");
+        Assert.False(changed.Identical);
+        Assert.Contains(changed.Differences, d => d.Contains("azure.storage.minimum_tls_1_2 on ", StringComparison.Ordinal) && d.Contains(": fail, which re-performing", StringComparison.Ordinal));
+        Assert.All(changed.Differences, d => Assert.Contains("azure.storage.minimum_tls_1_2", d, StringComparison.Ordinal));
+
         var wrongKey = await Cli.RunAsync("verify", bundle, "--trusted-key", new string('0', 64));
         Assert.Equal(1, wrongKey.Code);
         Assert.Contains("is not the trusted key", wrongKey.Out, StringComparison.Ordinal);
@@ -214,4 +229,13 @@ public sealed class DemoEndToEndTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    /// <summary>A stand-in for a check whose logic changed: every item passes.</summary>
+    private sealed class PassEverything(EvidenceCollector.Checks.CheckMetadata metadata) : EvidenceCollector.Checks.ICheck
+    {
+        public EvidenceCollector.Checks.CheckMetadata Metadata { get; } = metadata;
+
+        public IEnumerable<EvidenceCollector.Checks.CheckResult> Evaluate(EvidenceCollector.Checks.CheckInput input) =>
+            input.Items.Where(i => Metadata.EvidenceKinds.Contains(i.Kind)).Select(i => EvidenceCollector.Checks.CheckResult.Pass(i, "lenient"));
+    }
 }

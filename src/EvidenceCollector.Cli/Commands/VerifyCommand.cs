@@ -12,16 +12,19 @@ public static class VerifyCommand
     {
         var trusted = new Option<string?>("--trusted-key") { Description = "Fail unless the store's root key id is this one (the id published out of band)", HelpName = "KEY-ID" };
         var json = new Option<bool>("--json") { Description = "Print the report as one JSON document on stdout" };
+        var reevaluate = new Option<bool>("--reevaluate") { Description = "With a bundle: also re-perform this version's checks over its raw evidence and compare the findings" };
         var bundle = new Argument<string?>("bundle") { Description = "An exported bundle (zip) to verify offline instead of the store", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("verify", "Verify every evidence file, finding, manifest, signature and the hash chain (reads only)");
         command.Options.Add(trusted);
         command.Options.Add(json);
+        command.Options.Add(reevaluate);
         command.Arguments.Add(bundle);
         command.SetAction(result =>
         {
             if (result.GetValue(bundle) is { } zip)
             {
-                return VerifyBundle(zip, result.GetValue(trusted), result.GetValue(json));
+                var verified = VerifyBundle(zip, result.GetValue(trusted), result.GetValue(json) && !result.GetValue(reevaluate));
+                return verified != ExitCodes.Ok || !result.GetValue(reevaluate) ? verified : Reevaluate(zip, EvidenceCli.Globals(result), result.GetValue(json));
             }
 
             using var app = App.Create(EvidenceCli.Globals(result));
@@ -58,6 +61,41 @@ public static class VerifyCommand
             return report.Ok ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
+    }
+
+    private static int Reevaluate(string path, GlobalArgs globals, bool json)
+    {
+        using var app = App.Create(globals);
+        var report = Reperformance.Run(path, app.Checks, App.ToolVersion);
+        if (json)
+        {
+            Output.Json(new JsonObject
+            {
+                ["ok"] = report.Identical,
+                ["compared"] = report.Compared,
+                ["notReperformed"] = report.NotReperformed,
+                ["bundleToolVersion"] = report.BundleTool,
+                ["toolVersion"] = report.ThisTool,
+                ["differences"] = new JsonArray(report.Differences.Select(d => (JsonNode)d).ToArray()),
+            });
+        }
+        else
+        {
+            if (report.BundleTool != report.ThisTool)
+            {
+                Output.Line($"note: the bundle was made by {report.BundleTool}; re-performed with {report.ThisTool}, so a difference may be a change of the checks, not tampering");
+            }
+
+            Output.Line(report.Identical
+                ? $"re-performed: {report.Compared} findings derived from evidence are identical ({report.NotReperformed} findings that cite no evidence come from collection and were not re-performed)"
+                : $"re-performed: {report.Differences.Count} difference(s) over {report.Compared} findings");
+            foreach (var difference in report.Differences.Take(100))
+            {
+                Output.Line($"  {difference}");
+            }
+        }
+
+        return report.Identical ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
     private static int VerifyBundle(string path, string? trusted, bool json)
