@@ -131,7 +131,9 @@ public static class BundleExporter
                 Add(BundleFormat.ControlFile(control.Id), s => views.WriteControl(control, s));
             }
 
+            progress?.Invoke("control views written; statement of applicability");
             var summary = store.ControlEvidence(ids, request.Providers, request.Accounts);
+            progress?.Invoke("OSCAL assessment results");
             AddBytes(BundleFormat.Soa, Encoding.UTF8.GetBytes(views.Soa(summary)));
             Add(BundleFormat.Oscal, s => Oscal.Write(s, runs, run =>
             {
@@ -140,6 +142,7 @@ public static class BundleExporter
                     .Where(e => (request.Providers.Count == 0 || request.Providers.Contains(e.Envelope.Provider.ToWire(), StringComparer.OrdinalIgnoreCase)) && (request.Accounts.Count == 0 || request.Accounts.Contains(e.Envelope.Account, StringComparer.OrdinalIgnoreCase)));
                 return new Oscal.RunEvidence(run, envelopes, shown, store.StreamControlEnvelopes(run.Id, request.Providers, request.Accounts));
             }, store.StreamEvidenceHashes(ids), mapping, toolVersion, stamp));
+            progress?.Invoke("report");
             AddBytes(BundleFormat.Report, Encoding.UTF8.GetBytes(HtmlReport.Render(views, summary, runs, chain, toolVersion, request)));
             foreach (var file in Directory.EnumerateFiles(mappingsDirectory, "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
@@ -147,6 +150,7 @@ public static class BundleExporter
             }
 
             listing.Dispose();
+            progress?.Invoke($"manifest of {count} files, checksums and signatures");
 
             // The bundle manifest, canonical JSON written as it streams (members in RFC 8785 order), then signed by its digest.
             var manifestHash = Add(BundleFormat.Manifest, s => WriteManifest(s, Path.Combine(spool, "files.tsv"), request, runs, manifests, chain, signer, toolVersion), listed: false);

@@ -53,7 +53,8 @@ internal static class BundleBenchmark
         var mappings = Mappings();
         var mapping = MappingTable.Load(mappings, EvidenceCollector.Cli.Infrastructure.ProviderModules.All.SelectMany(m => EvidenceCollector.Providers.CheckDiscovery.Discover(m.CheckAssembly, m.Provider)).Select(c => c.Metadata));
         using var file = new FileStream(output, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 20);
-        var result = BundleExporter.Export(store, signer, mapping, mappings, "bench", new ExportRequest { Last = 1 }, file);
+        var watch = Stopwatch.StartNew();
+        var result = BundleExporter.Export(store, signer, mapping, mappings, "bench", new ExportRequest { Last = 1 }, file, p => Console.Error.WriteLine($"  [{watch.Elapsed.TotalSeconds,6:F1} s] export: {p}"));
         Console.WriteLine($"{result.Files} files, peak RSS {PeakRssMiB():F0} MiB");
     }
 
