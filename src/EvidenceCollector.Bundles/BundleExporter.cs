@@ -116,9 +116,10 @@ public static class BundleExporter
                 {
                     foreach (var finding in store.StreamFindings(run.Id))
                     {
-                        s.Write(Jcs.Canonicalize(CanonicalForms.Finding(finding)));
+                        var line = CanonicalForms.FindingBytes(finding);
+                        s.Write(line);
                         s.WriteByte((byte)'\n');
-                        views.Add(finding);
+                        views.Add(finding, Jcs.Sha256Hex(line));
                     }
                 });
                 views.End();

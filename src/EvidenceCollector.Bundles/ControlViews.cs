@@ -19,7 +19,7 @@ public sealed record RunView(RunInfo Run, IReadOnlyList<ControlResult> Controls,
 /// </summary>
 public sealed class ControlViews(string spool, MappingTable mapping, ExportRequest request)
 {
-    private readonly Dictionary<string, StreamWriter> _spooled = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (FileStream File, Utf8JsonWriter Json)> _spooled = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Finding>> _samples = new(StringComparer.Ordinal);
 
     public List<RunView> Runs { get; } = [];
@@ -52,7 +52,7 @@ public sealed class ControlViews(string spool, MappingTable mapping, ExportReque
     }
 
     /// <summary>One finding of the current run (those outside the subset are skipped).</summary>
-    public void Add(Finding f)
+    public void Add(Finding f, string findingHash)
     {
         if (!InSubset(f))
         {
@@ -63,23 +63,33 @@ public sealed class ControlViews(string spool, MappingTable mapping, ExportReque
         _counts[f.Status] = _counts.GetValueOrDefault(f.Status) + 1;
         foreach (var control in f.Controls.Where(Shown))
         {
-            if (!_spooled.TryGetValue(control, out var writer))
+            if (!_spooled.TryGetValue(control, out var spooled))
             {
-                _spooled[control] = writer = new StreamWriter(Path.Combine(spool, control + ".jsonl"), false, new UTF8Encoding(false)) { NewLine = "\n" };
+                var file = new FileStream(Path.Combine(spool, control + ".jsonl"), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+                _spooled[control] = spooled = (file, new Utf8JsonWriter(file, new JsonWriterOptions { SkipValidation = true }));
             }
 
-            writer.WriteLine(new JsonObject
+            var json = spooled.Json;
+            json.WriteStartObject();
+            json.WriteString("runId", f.RunId);
+            json.WriteString("finding", findingHash);
+            json.WriteString("checkId", f.CheckId);
+            json.WriteString("provider", f.Provider.ToWire());
+            json.WriteString("account", f.Account);
+            json.WriteString("region", f.Region);
+            json.WriteString("resourceId", f.ResourceId);
+            json.WriteString("status", f.Status.ToWire());
+            json.WriteStartArray("evidence");
+            foreach (var e in f.Evidence)
             {
-                ["runId"] = f.RunId,
-                ["finding"] = CanonicalForms.FindingHash(f),
-                ["checkId"] = f.CheckId,
-                ["provider"] = f.Provider.ToWire(),
-                ["account"] = f.Account,
-                ["region"] = f.Region,
-                ["resourceId"] = f.ResourceId,
-                ["status"] = f.Status.ToWire(),
-                ["evidence"] = new JsonArray(f.Evidence.Select(e => (JsonNode)BundleFormat.Evidence(e)).ToArray()),
-            }.ToJsonString());
+                json.WriteStringValue(BundleFormat.Evidence(e));
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.Flush();
+            json.Reset();
+            spooled.File.WriteByte((byte)'\n');
             if (f.Status is FindingStatus.Fail or FindingStatus.Error)
             {
                 if (!_samples.TryGetValue(control, out var sample) || sample[0].RunId != f.RunId)
@@ -174,9 +184,10 @@ public sealed class ControlViews(string spool, MappingTable mapping, ExportReque
 
     public void Close()
     {
-        foreach (var writer in _spooled.Values)
+        foreach (var (file, json) in _spooled.Values)
         {
-            writer.Dispose();
+            json.Dispose();
+            file.Dispose();
         }
     }
 }

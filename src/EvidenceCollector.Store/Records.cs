@@ -46,11 +46,13 @@ public sealed record Envelope(
     /// <summary>An envelope from its canonical JSON (<see cref="ToJson"/>).</summary>
     public static Envelope Parse(string json)
     {
-        var o = JsonNode.Parse(json)!.AsObject();
-        string S(string key) => o[key]?.GetValue<string>() ?? throw new FormatException($"envelope: no '{key}'");
+        using var document = JsonDocument.Parse(json);
+        var o = document.RootElement;
+        string? N(string key) => o.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        string S(string key) => N(key) ?? throw new FormatException($"envelope: no '{key}'");
         return new Envelope(
             S("runId"), WireText.Parse<Provider>(S("provider")), S("account"), S("targetRegion"), S("region"), S("kind"), S("resourceId"), S("evidenceHash"),
-            S("service"), o["operations"]!.AsArray().Select(n => n!.GetValue<string>()).ToList(), o["endpoint"]?.GetValue<string>(), o["requestId"]?.GetValue<string>(),
+            S("service"), o.GetProperty("operations").EnumerateArray().Select(n => n.GetString()!).ToList(), N("endpoint"), N("requestId"),
             WireText.ParseTime(S("answeredAt")), S("toolVersion"));
     }
 }
@@ -84,7 +86,12 @@ public static class CanonicalForms
     }
 
     /// <summary>The SHA-256 of <see cref="Finding(Model.Finding)"/>'s canonical JSON, written directly (same bytes; a test holds them equal).</summary>
-    public static string FindingHash(Finding f)
+    public static string FindingHash(Finding f) => Jcs.Sha256OfStringMembers(FindingMembers(f));
+
+    /// <summary>The canonical JSON bytes of <see cref="Finding(Model.Finding)"/>, written directly: what <see cref="FindingHash"/> hashes.</summary>
+    public static byte[] FindingBytes(Finding f) => Jcs.CanonicalStringMembers(FindingMembers(f));
+
+    private static (string, object?)[] FindingMembers(Finding f)
     {
         (string, object?)[] members =
         [
@@ -102,7 +109,7 @@ public static class CanonicalForms
             ("controls", f.Controls),
             ("mappingKey", f.MappingKey),
         ];
-        return Jcs.Sha256OfStringMembers(f.MappingKey is null ? members.AsSpan(0, members.Length - 1).ToArray() : members);
+        return f.MappingKey is null ? members[..^1] : members;
     }
 
     public static JsonObject Scope(RunScope s) => new()

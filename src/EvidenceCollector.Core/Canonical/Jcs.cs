@@ -48,6 +48,19 @@ public static class Jcs
     public static string Sha256OfStringMembers(IEnumerable<(string Name, object? Value)> members)
     {
         using var buffer = new SegmentedWriter();
+        WriteStringMembers(buffer, members);
+        return buffer.Sha256Hex();
+    }
+
+    /// <summary>The canonical JSON bytes <see cref="Sha256OfStringMembers"/> hashes (same bytes, for writing them out).</summary>
+    public static byte[] CanonicalStringMembers(IEnumerable<(string Name, object? Value)> members)
+    {
+        using var buffer = new SegmentedWriter();
+        WriteStringMembers(buffer, members);
+        return buffer.ToArray();
+    }
+
+    private static void WriteStringMembers(SegmentedWriter buffer, IEnumerable<(string Name, object? Value)> members) =>
         WriteObject(buffer, members, static (output, value) =>
         {
             switch (value)
@@ -75,8 +88,6 @@ public static class Jcs
                     throw new ArgumentException($"a member value must be a string, null or a list of strings, not {value.GetType().Name}", nameof(members));
             }
         });
-        return buffer.Sha256Hex();
-    }
 
     /// <summary>Canonical JSON of any serialisable value (its System.Text.Json form, then canonicalised).</summary>
     public static byte[] CanonicalizeObject<T>(T value, JsonSerializerOptions options) =>
