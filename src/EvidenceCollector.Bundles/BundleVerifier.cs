@@ -94,11 +94,19 @@ public static class BundleVerifier
                 return new BundleReport(problems, null, null, [], [], entries.Count, 0, 0, 0, null);
             }
 
+            // The bundle manifest is read as a document, not a tree: its file list grows with the bundle.
+            JsonDocument document;
             JsonObject manifest;
             try
             {
-                manifest = JsonNode.Parse(manifestBytes)!.AsObject();
-                if (!Jcs.Canonicalize(manifest).AsSpan().SequenceEqual(manifestBytes))
+                document = JsonDocument.Parse(manifestBytes);
+                manifest = new JsonObject();
+                foreach (var member in document.RootElement.EnumerateObject().Where(m => m.Name != "files"))
+                {
+                    manifest[member.Name] = JsonNode.Parse(member.Value.GetRawText());
+                }
+
+                if (!Jcs.Canonicalize(document.RootElement).AsSpan().SequenceEqual(manifestBytes))
                 {
                     Problem($"{BundleFormat.Manifest}: not in canonical form (RFC 8785), so its bytes are not what was signed");
                 }
@@ -202,9 +210,14 @@ public static class BundleVerifier
 
             // Files: each listed one present with its hash and size; nothing unlisted.
             var listed = new Dictionary<string, (string Hash, long Size)>(StringComparer.Ordinal);
-            foreach (var f in manifest["files"]?.AsArray() ?? [])
+            using var owned = document;
+            var files = document.RootElement.TryGetProperty("files", out var f0) && f0.ValueKind == JsonValueKind.Array ? f0 : default;
+            var order = new List<string>();
+            foreach (var f in files.ValueKind == JsonValueKind.Array ? files.EnumerateArray() : default)
             {
-                listed[f!["path"]!.GetValue<string>()] = (f["sha256"]!.GetValue<string>(), f["size"]!.GetValue<long>());
+                var name = f.GetProperty("path").GetString()!;
+                listed[name] = (f.GetProperty("sha256").GetString()!, f.GetProperty("size").GetInt64());
+                order.Add(name);
             }
 
             var special = new HashSet<string>(StringComparer.Ordinal) { BundleFormat.Manifest, BundleFormat.ManifestSignature, BundleFormat.Sums, BundleFormat.SumsSignature };
@@ -247,9 +260,15 @@ public static class BundleVerifier
 
             if (sums is not null)
             {
-                var expected = string.Concat(((JsonArray?)manifest["files"] ?? []).Where(f => !f!["path"]!.GetValue<string>().EndsWith(".sig", StringComparison.Ordinal)).Select(f => $"{f!["sha256"]!.GetValue<string>()}  {f["path"]!.GetValue<string>()}\n"))
-                    + $"{Convert.ToHexStringLower(SHA256.HashData(manifestBytes))}  {BundleFormat.Manifest}\n";
-                if (Encoding.UTF8.GetString(sums) != expected)
+                // Compared as it would be written, one line at a time.
+                using var expected = new MemoryStream();
+                foreach (var name in order.Where(n => !n.EndsWith(".sig", StringComparison.Ordinal)))
+                {
+                    expected.Write(Encoding.UTF8.GetBytes($"{listed[name].Hash}  {name}\n"));
+                }
+
+                expected.Write(Encoding.UTF8.GetBytes($"{Convert.ToHexStringLower(SHA256.HashData(manifestBytes))}  {BundleFormat.Manifest}\n"));
+                if (!expected.GetBuffer().AsSpan(0, (int)expected.Length).SequenceEqual(sums))
                 {
                     Problem($"{BundleFormat.Sums}: does not list exactly the bundle's files with their hashes");
                 }
@@ -280,10 +299,17 @@ public static class BundleVerifier
                     Problem($"{file}: SHA-256 {hash}, but {BundleFormat.Manifest} records {r["manifestHash"]!.GetValue<string>()}");
                 }
 
+                JsonDocument runDocument;
                 JsonObject run;
                 try
                 {
-                    run = JsonNode.Parse(bytes)!.AsObject();
+                    // The run manifest's hash lists grow with the run: they are read from the document, the rest as a small tree.
+                    runDocument = JsonDocument.Parse(bytes);
+                    run = new JsonObject();
+                    foreach (var member in runDocument.RootElement.EnumerateObject().Where(m => m.Name is not ("evidence" or "envelopes" or "findings")))
+                    {
+                        run[member.Name] = JsonNode.Parse(member.Value.GetRawText());
+                    }
                 }
                 catch (Exception e) when (e is JsonException or InvalidOperationException)
                 {
@@ -324,7 +350,8 @@ public static class BundleVerifier
                 previousSequence = sequence;
                 runs.Add(new BundleRun(id, sequence, run["run"]?["sealedAt"]?.GetValue<string>() ?? string.Empty, hash, keyId ?? string.Empty));
 
-                foreach (var e in run["evidence"]!.AsArray().Select(n => n!.GetValue<string>()))
+                using var ownedRun = runDocument;
+                foreach (var e in runDocument.RootElement.GetProperty("evidence").EnumerateArray().Select(n => n.GetString()!))
                 {
                     if (!listed.ContainsKey(BundleFormat.Evidence(e)))
                     {
@@ -332,8 +359,8 @@ public static class BundleVerifier
                     }
                 }
 
-                envelopes += Lines(run, "envelopes", BundleFormat.Envelopes(id), lines, Problem, null);
-                findings += Lines(run, "findings", BundleFormat.Findings(id), lines, Problem, findingHashes);
+                envelopes += Lines(runDocument.RootElement, "envelopes", BundleFormat.Envelopes(id), lines, Problem, null);
+                findings += Lines(runDocument.RootElement, "findings", BundleFormat.Findings(id), lines, Problem, findingHashes);
             }
 
             if (runs.Count == 0)
@@ -386,9 +413,9 @@ public static class BundleVerifier
     }
 
     /// <summary>Checks a run's JSONL file against the hash list its manifest signs; returns its line count.</summary>
-    private static int Lines(JsonObject run, string list, string file, Dictionary<string, List<string>> lines, Action<string> problem, HashSet<string>? collect)
+    private static int Lines(JsonElement run, string list, string file, Dictionary<string, List<string>> lines, Action<string> problem, HashSet<string>? collect)
     {
-        var expected = run[list]!.AsArray().Select(n => n!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+        var expected = run.GetProperty(list).EnumerateArray().Select(n => n.GetString()!).ToHashSet(StringComparer.Ordinal);
         if (!lines.TryGetValue(file, out var actual))
         {
             problem($"{file}: missing, but the run's manifest lists {expected.Count} {list}");
@@ -409,6 +436,8 @@ public static class BundleVerifier
 
             collect?.Add(hash);
         }
+
+        lines.Remove(file);
 
         foreach (var missing in expected.Where(h => !seen.Contains(h)).Take(5))
         {
