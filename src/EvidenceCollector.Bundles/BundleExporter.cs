@@ -19,8 +19,9 @@ public sealed record ExportResult(IReadOnlyList<string> Runs, int Files, long By
 /// key chain; then <c>manifest.json</c> (every other file with its SHA-256 and size), <c>SHA256SUMS</c>, and detached
 /// ECDSA P-256 signatures of both. Deterministic: the same runs and parameters give the same entries in the same order
 /// with the same timestamps (the window's last seal time); only the <c>*.sig</c> files differ (ECDSA is randomised).
-/// Streams: payloads are copied one at a time, per-control views are spooled to a temporary folder, so memory does not
-/// grow with the payload bytes.
+/// Streams: payloads are copied one at a time, rows are read one at a time, the file listing, per-control views and
+/// the zip's central directory are spooled to a temporary folder (<see cref="ZipWriter"/>), so memory does not grow
+/// with the bundle.
 /// </summary>
 public static class BundleExporter
 {
@@ -28,20 +29,19 @@ public static class BundleExporter
     {
         var runs = SelectRuns(store, request);
         var ids = runs.Select(r => r.Id).ToList();
-        var manifests = store.SealedRunSource().Manifests().Where(m => ids.Contains(m.RunId)).ToDictionary(m => m.RunId, StringComparer.Ordinal);
+        // One run manifest in memory at a time: they grow with their runs.
+        SealedManifest ManifestOf(string runId) => store.SealedManifestOf(runId) ?? throw new BundleProblem($"run {runId}: sealed, but its manifest is missing");
         var stamp = runs.Max(r => r.EndedAt!.Value);
         var spool = Directory.CreateTempSubdirectory("evidence-export-").FullName;
         var listing = new StreamWriter(Path.Combine(spool, "files.tsv"), false, new UTF8Encoding(false)) { NewLine = "\n" };
         var (count, bytes) = (0, 0L);
         try
         {
-            using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true, Encoding.UTF8);
+            using var zip = new ZipWriter(output, stamp, spool);
 
             string Add(string path, Action<Stream> write, bool listed = true)
             {
-                var entry = zip.CreateEntry(path, CompressionLevel.Fastest);
-                entry.LastWriteTime = stamp;
-                using var stream = entry.Open();
+                using var stream = zip.Open(path);
                 using var hashing = new HashingStream(stream);
                 write(hashing);
                 var hash = hashing.Hex();
@@ -82,7 +82,7 @@ public static class BundleExporter
             // Runs: each sealed manifest byte for byte, and its signature as DER.
             foreach (var run in runs)
             {
-                var manifest = manifests[run.Id];
+                var manifest = ManifestOf(run.Id);
                 AddBytes(BundleFormat.RunManifest(run.Id), manifest.Bytes);
                 AddBytes(BundleFormat.RunSignature(run.Id), Convert.FromBase64String(manifest.Signature));
             }
@@ -112,18 +112,30 @@ public static class BundleExporter
                 });
 
                 views.Begin(run, store.Controls(run.Id), store.Targets(run.Id));
-                Add(BundleFormat.Findings(run.Id), s =>
+                var csv = Path.Combine(spool, "findings.csv");
+                using (var csvFile = new FileStream(csv, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+                using (var csvWriter = FindingsCsv(csvFile))
                 {
-                    foreach (var finding in store.StreamFindings(run.Id))
+                    // One pass over the findings: their lines, the CSV (spooled) and the views.
+                    Add(BundleFormat.Findings(run.Id), s =>
                     {
-                        var line = CanonicalForms.FindingBytes(finding);
-                        s.Write(line);
-                        s.WriteByte((byte)'\n');
-                        views.Add(finding, Jcs.Sha256Hex(line));
-                    }
-                });
+                        foreach (var finding in store.StreamFindings(run.Id))
+                        {
+                            var line = CanonicalForms.FindingBytes(finding);
+                            s.Write(line);
+                            s.WriteByte((byte)'\n');
+                            views.Add(finding, Jcs.Sha256Hex(line));
+                            CsvRow(csvWriter, finding);
+                        }
+                    });
+                }
+
                 views.End();
-                Add(BundleFormat.FindingsCsv(run.Id), s => FindingsCsv(s, store.StreamFindings(run.Id)));
+                Add(BundleFormat.FindingsCsv(run.Id), s =>
+                {
+                    using var spooled = File.OpenRead(csv);
+                    spooled.CopyTo(s);
+                });
             }
 
             views.Close();
@@ -154,7 +166,7 @@ public static class BundleExporter
             progress?.Invoke($"manifest of {count} files, checksums and signatures");
 
             // The bundle manifest, canonical JSON written as it streams (members in RFC 8785 order), then signed by its digest.
-            var manifestHash = Add(BundleFormat.Manifest, s => WriteManifest(s, Path.Combine(spool, "files.tsv"), request, runs, manifests, chain, signer, toolVersion), listed: false);
+            var manifestHash = Add(BundleFormat.Manifest, s => WriteManifest(s, Path.Combine(spool, "files.tsv"), request, runs, ManifestOf, chain, signer, toolVersion), listed: false);
             AddBytes(BundleFormat.ManifestSignature, signer.SignDigest(Convert.FromHexString(manifestHash)), listed: false);
             var sumsHash = Add(BundleFormat.Sums, s =>
             {
@@ -171,6 +183,7 @@ public static class BundleExporter
                 s.Write(Encoding.UTF8.GetBytes($"{manifestHash}  {BundleFormat.Manifest}\n"));
             }, listed: false);
             AddBytes(BundleFormat.SumsSignature, signer.SignDigest(Convert.FromHexString(sumsHash)), listed: false);
+            zip.Finish();
             return new ExportResult(ids, count + 4, bytes, evidence, runs.Min(r => r.EndedAt!.Value), stamp);
         }
         finally
@@ -180,7 +193,7 @@ public static class BundleExporter
         }
     }
 
-    private static void WriteManifest(Stream s, string listing, ExportRequest request, List<RunInfo> runs, Dictionary<string, SealedManifest> manifests, IReadOnlyList<ChainKey> chain, ISigner signer, string toolVersion)
+    private static void WriteManifest(Stream s, string listing, ExportRequest request, List<RunInfo> runs, Func<string, SealedManifest> manifests, IReadOnlyList<ChainKey> chain, ISigner signer, string toolVersion)
     {
         var writer = new BufferedStream(s, 1 << 16); // not disposed: that would close the entry's stream
         void Raw(string text) => writer.Write(Encoding.UTF8.GetBytes(text));
@@ -204,7 +217,7 @@ public static class BundleExporter
         Raw(",\"runs\":");
         Node(new JsonArray(runs.Select(r =>
         {
-            var m = manifests[r.Id];
+            var m = manifests(r.Id);
             return (JsonNode)new JsonObject
             {
                 ["id"] = r.Id,
@@ -293,15 +306,15 @@ public static class BundleExporter
         };
     }
 
-    private static void FindingsCsv(Stream s, IEnumerable<Finding> findings)
+    private static StreamWriter FindingsCsv(Stream s)
     {
-        using var writer = new StreamWriter(s, new UTF8Encoding(false), 64 * 1024, leaveOpen: true) { NewLine = "\n" };
+        var writer = new StreamWriter(s, new UTF8Encoding(false), 64 * 1024, leaveOpen: true) { NewLine = "\n" };
         writer.WriteLine("check_id,status,severity,provider,account,region,resource_id,controls,message,evidence");
-        foreach (var f in findings)
-        {
-            writer.WriteLine(string.Join(',', new[] { f.CheckId, f.Status.ToWire(), f.Severity.ToWire(), f.Provider.ToWire(), f.Account, f.Region, f.ResourceId, string.Join(' ', f.Controls), f.Message, string.Join(' ', f.Evidence) }.Select(CsvField)));
-        }
+        return writer;
     }
+
+    private static void CsvRow(StreamWriter writer, Finding f) =>
+        writer.WriteLine(string.Join(',', new[] { f.CheckId, f.Status.ToWire(), f.Severity.ToWire(), f.Provider.ToWire(), f.Account, f.Region, f.ResourceId, string.Join(' ', f.Controls), f.Message, string.Join(' ', f.Evidence) }.Select(CsvField)));
 
     internal static string CsvField(string value) =>
         value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

@@ -89,3 +89,10 @@ public sealed partial class EvidenceStore
         return Stream(sql, r => (r.GetString(0), r.GetString(1)), parameters);
     }
 }
+
+public sealed partial class EvidenceStore
+{
+    /// <summary>One sealed run's manifest (its exact bytes, hash, key and signature), or null.</summary>
+    public SealedManifest? SealedManifestOf(string runId) =>
+        Stream("SELECT run_id, seq, json, hash, key_id, signature FROM manifests WHERE run_id=$run", r => new SealedManifest(r.GetString(0), r.GetInt64(1), r.GetFieldValue<byte[]>(2), r.GetString(3), r.GetString(4), r.GetString(5)), ("$run", runId)).SingleOrDefault();
+}
