@@ -30,6 +30,10 @@ internal static class BundleBenchmark
                 var dll = typeof(BundleBenchmark).Assembly.Location;
                 var export = await ChildAsync(self, dll, "bundle-export", data, bundle);
                 var verify = await ChildAsync(self, dll, "bundle-verify", bundle);
+                if (Environment.GetEnvironmentVariable("BENCH_KEEP_BUNDLE") is { Length: > 0 } keep)
+                {
+                    File.Copy(bundle, Path.Combine(keep, $"bundle-{mib}.zip"), overwrite: true);
+                }
                 var sha = await ShellAsync($"cat {packs}/* | sha256sum > /dev/null");
                 var gzip = await ShellAsync($"cat {packs}/* | gzip -1 > /dev/null");
                 var baseline = sha + gzip;
@@ -56,6 +60,13 @@ internal static class BundleBenchmark
         var watch = Stopwatch.StartNew();
         var result = BundleExporter.Export(store, signer, mapping, mappings, "bench", new ExportRequest { Last = 1 }, file, p => Console.Error.WriteLine($"  [{watch.Elapsed.TotalSeconds,6:F1} s] export: {p}"));
         Console.WriteLine($"{result.Files} files, peak RSS {PeakRssMiB():F0} MiB");
+    }
+
+    /// <summary>A child process: `bundle-open FILE`: what merely opening the zip's directory costs.</summary>
+    public static void Open(string bundle)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(bundle);
+        Console.WriteLine($"{zip.Entries.Count} entries, peak RSS {PeakRssMiB():F0} MiB");
     }
 
     /// <summary>A child process: `bundle-verify FILE`.</summary>

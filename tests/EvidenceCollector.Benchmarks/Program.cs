@@ -59,6 +59,9 @@ switch (scenario)
     case "bundle-export":
         BundleBenchmark.Export(args[1], args[2]);
         return 0;
+    case "bundle-open":
+        BundleBenchmark.Open(args[1]);
+        return 0;
     case "bundle-verify":
         BundleBenchmark.Verify(args[1]);
         return 0;
