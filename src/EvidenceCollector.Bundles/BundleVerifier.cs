@@ -50,10 +50,10 @@ public static class BundleVerifier
             }
         }
 
-        ZipArchive zip;
+        ZipReader zip;
         try
         {
-            zip = ZipFile.OpenRead(path);
+            zip = new ZipReader(path);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
@@ -62,12 +62,12 @@ public static class BundleVerifier
 
         using (zip)
         {
-            var entries = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
+            var entries = new Dictionary<string, ZipReader.Entry>(StringComparer.Ordinal);
             foreach (var entry in zip.Entries)
             {
-                if (!entries.TryAdd(entry.FullName, entry))
+                if (!entries.TryAdd(entry.Name, entry))
                 {
-                    Problem($"{entry.FullName}: present twice in the zip");
+                    Problem($"{entry.Name}: present twice in the zip");
                 }
             }
 
@@ -79,7 +79,7 @@ public static class BundleVerifier
                     return null;
                 }
 
-                using var stream = entry.Open();
+                using var stream = zip.Open(entry);
                 using var buffer = new MemoryStream();
                 stream.CopyTo(buffer);
                 return buffer.ToArray();
@@ -237,7 +237,7 @@ public static class BundleVerifier
                 }
 
                 var perLine = name.EndsWith(".jsonl", StringComparison.Ordinal) ? new List<string>() : null;
-                var (actual, length) = Hash(entry, perLine);
+                var (actual, length) = Hash(zip, entry, perLine);
                 if (actual != hash || length != size)
                 {
                     Problem($"{name}: SHA-256 {actual} ({length} bytes), but {BundleFormat.Manifest} says {hash} ({size} bytes): the file was changed");
@@ -372,7 +372,7 @@ public static class BundleVerifier
             // line after its header line, so it is read line by line, never parsed whole.
             foreach (var name in listed.Keys.Where(n => n.StartsWith("controls/", StringComparison.Ordinal) && entries.ContainsKey(n)))
             {
-                using var reader = new StreamReader(entries[name].Open(), Encoding.UTF8);
+                using var reader = new StreamReader(zip.Open(entries[name]), Encoding.UTF8);
                 reader.ReadLine();
                 while (reader.ReadLine() is { } line)
                 {
@@ -448,9 +448,9 @@ public static class BundleVerifier
     }
 
     /// <summary>The entry's SHA-256 and length, streamed; with <paramref name="lineHashes"/>, each line's SHA-256 too.</summary>
-    private static (string Hash, long Length) Hash(ZipArchiveEntry entry, List<string>? lineHashes)
+    private static (string Hash, long Length) Hash(ZipReader zip, ZipReader.Entry entry, List<string>? lineHashes)
     {
-        using var stream = entry.Open();
+        using var stream = zip.Open(entry);
         using var whole = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var line = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[81920];
