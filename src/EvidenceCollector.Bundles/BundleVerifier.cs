@@ -71,6 +71,12 @@ public static class BundleVerifier
                 }
             }
 
+            byte[]? Fail(string text)
+            {
+                Problem(text);
+                return null;
+            }
+
             byte[]? Read(string name)
             {
                 if (!entries.TryGetValue(name, out var entry))
@@ -79,10 +85,26 @@ public static class BundleVerifier
                     return null;
                 }
 
+                if (entry.Size > int.MaxValue)
+                {
+                    Problem($"{name}: {entry.Size} bytes, too large to be what this format puts there");
+                    return null;
+                }
+
+                // Read into an array of the entry's own size (no growing buffer): run manifests grow with their runs.
                 using var stream = zip.Open(entry);
-                using var buffer = new MemoryStream();
-                stream.CopyTo(buffer);
-                return buffer.ToArray();
+                var bytes = new byte[entry.Size];
+                try
+                {
+                    stream.ReadExactly(bytes);
+                }
+                catch (EndOfStreamException)
+                {
+                    Problem($"{name}: shorter than the {entry.Size} bytes the zip directory says");
+                    return null;
+                }
+
+                return stream.ReadByte() < 0 ? bytes : Fail($"{name}: longer than the {entry.Size} bytes the zip directory says");
             }
 
             var manifestBytes = Read(BundleFormat.Manifest);
@@ -208,36 +230,25 @@ public static class BundleVerifier
                 }
             }
 
-            // Files: each listed one present with its hash and size; nothing unlisted.
-            var listed = new Dictionary<string, (string Hash, long Size)>(StringComparer.Ordinal);
+            // Files: each listed one present with its hash and size; nothing unlisted. The list is walked in the
+            // manifest document (not copied), and the entries seen are marked by reference.
             using var owned = document;
             var files = document.RootElement.TryGetProperty("files", out var f0) && f0.ValueKind == JsonValueKind.Array ? f0 : default;
-            var order = new List<string>();
+            var seenEntries = new HashSet<ZipReader.Entry>(ReferenceEqualityComparer.Instance);
+            var evidenceFiles = 0;
             foreach (var f in files.ValueKind == JsonValueKind.Array ? files.EnumerateArray() : default)
             {
                 var name = f.GetProperty("path").GetString()!;
-                listed[name] = (f.GetProperty("sha256").GetString()!, f.GetProperty("size").GetInt64());
-                order.Add(name);
-            }
-
-            var special = new HashSet<string>(StringComparer.Ordinal) { BundleFormat.Manifest, BundleFormat.ManifestSignature, BundleFormat.Sums, BundleFormat.SumsSignature };
-            foreach (var name in entries.Keys.Where(n => !listed.ContainsKey(n) && !special.Contains(n)))
-            {
-                Problem($"{name}: not listed in {BundleFormat.Manifest} (a file was added)");
-            }
-
-            var lines = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-            var evidenceFiles = 0;
-            foreach (var (name, (hash, size)) in listed)
-            {
+                var hash = f.GetProperty("sha256").GetString()!;
+                var size = f.GetProperty("size").GetInt64();
                 if (!entries.TryGetValue(name, out var entry))
                 {
                     Problem($"{name}: listed in {BundleFormat.Manifest} but missing (a file was deleted)");
                     continue;
                 }
 
-                var perLine = name.EndsWith(".jsonl", StringComparison.Ordinal) ? new List<string>() : null;
-                var (actual, length) = Hash(zip, entry, perLine);
+                seenEntries.Add(entry);
+                var (actual, length) = Hash(zip, entry, null);
                 if (actual != hash || length != size)
                 {
                     Problem($"{name}: SHA-256 {actual} ({length} bytes), but {BundleFormat.Manifest} says {hash} ({size} bytes): the file was changed");
@@ -251,20 +262,28 @@ public static class BundleVerifier
                         Problem($"{name}: its content hashes to {actual}, not to its name");
                     }
                 }
-
-                if (perLine is not null)
-                {
-                    lines[name] = perLine;
-                }
             }
+
+            var special = new HashSet<string>(StringComparer.Ordinal) { BundleFormat.Manifest, BundleFormat.ManifestSignature, BundleFormat.Sums, BundleFormat.SumsSignature };
+            foreach (var (name, entry) in entries.Where(e => !seenEntries.Contains(e.Value) && !special.Contains(e.Key)))
+            {
+                Problem($"{name}: not listed in {BundleFormat.Manifest} (a file was added)");
+            }
+
+            // Listed and present: a file a run manifest, finding or view refers to must be both.
+            bool Listed(string name) => entries.TryGetValue(name, out var e) && seenEntries.Contains(e);
 
             if (sums is not null)
             {
                 // Compared as it would be written, one line at a time.
                 using var expected = new MemoryStream();
-                foreach (var name in order.Where(n => !n.EndsWith(".sig", StringComparison.Ordinal)))
+                foreach (var f in files.ValueKind == JsonValueKind.Array ? files.EnumerateArray() : default)
                 {
-                    expected.Write(Encoding.UTF8.GetBytes($"{listed[name].Hash}  {name}\n"));
+                    var name = f.GetProperty("path").GetString()!;
+                    if (!name.EndsWith(".sig", StringComparison.Ordinal))
+                    {
+                        expected.Write(Encoding.UTF8.GetBytes($"{f.GetProperty("sha256").GetString()}  {name}\n"));
+                    }
                 }
 
                 expected.Write(Encoding.UTF8.GetBytes($"{Convert.ToHexStringLower(SHA256.HashData(manifestBytes))}  {BundleFormat.Manifest}\n"));
@@ -353,14 +372,14 @@ public static class BundleVerifier
                 using var ownedRun = runDocument;
                 foreach (var e in runDocument.RootElement.GetProperty("evidence").EnumerateArray().Select(n => n.GetString()!))
                 {
-                    if (!listed.ContainsKey(BundleFormat.Evidence(e)))
+                    if (!Listed(BundleFormat.Evidence(e)))
                     {
                         Problem($"{file}: references evidence {e}, but {BundleFormat.Evidence(e)} is not in the bundle");
                     }
                 }
 
-                envelopes += Lines(runDocument.RootElement, "envelopes", BundleFormat.Envelopes(id), lines, Problem, null);
-                findings += Lines(runDocument.RootElement, "findings", BundleFormat.Findings(id), lines, Problem, findingHashes);
+                envelopes += Lines(runDocument.RootElement, "envelopes", BundleFormat.Envelopes(id), zip, entries, Problem, null);
+                findings += Lines(runDocument.RootElement, "findings", BundleFormat.Findings(id), zip, entries, Problem, findingHashes);
             }
 
             if (runs.Count == 0)
@@ -370,7 +389,7 @@ public static class BundleVerifier
 
             // Control views: every finding and evidence file they cite is in the bundle. A view holds one finding per
             // line after its header line, so it is read line by line, never parsed whole.
-            foreach (var name in listed.Keys.Where(n => n.StartsWith("controls/", StringComparison.Ordinal) && entries.ContainsKey(n)))
+            foreach (var name in entries.Keys.Where(n => n.StartsWith("controls/", StringComparison.Ordinal) && Listed(n)).Order(StringComparer.Ordinal).ToList())
             {
                 using var reader = new StreamReader(zip.Open(entries[name]), Encoding.UTF8);
                 reader.ReadLine();
@@ -400,7 +419,7 @@ public static class BundleVerifier
 
                     foreach (var e in f["evidence"]?.AsArray() ?? [])
                     {
-                        if (!listed.ContainsKey(e!.GetValue<string>()))
+                        if (!Listed(e!.GetValue<string>()))
                         {
                             Problem($"{name}: cites {e}, which is not in the bundle");
                         }
@@ -413,42 +432,42 @@ public static class BundleVerifier
     }
 
     /// <summary>Checks a run's JSONL file against the hash list its manifest signs; returns its line count.</summary>
-    private static int Lines(JsonElement run, string list, string file, Dictionary<string, List<string>> lines, Action<string> problem, HashSet<string>? collect)
+    /// <summary>
+    /// Checks a run's JSONL file against the hash list its manifest signs, streaming its lines (only the run's list is
+    /// held, and it shrinks as lines are matched); returns the line count.
+    /// </summary>
+    private static int Lines(JsonElement run, string list, string file, ZipReader zip, Dictionary<string, ZipReader.Entry> entries, Action<string> problem, HashSet<string>? collect)
     {
         var expected = run.GetProperty(list).EnumerateArray().Select(n => n.GetString()!).ToHashSet(StringComparer.Ordinal);
-        if (!lines.TryGetValue(file, out var actual))
+        var total = expected.Count;
+        if (!entries.TryGetValue(file, out var entry))
         {
             problem($"{file}: missing, but the run's manifest lists {expected.Count} {list}");
             return 0;
         }
 
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (hash, index) in actual.Select((h, i) => (h, i)))
+        var index = 0;
+        Hash(zip, entry, hash =>
         {
-            if (!expected.Contains(hash))
+            index++;
+            if (!expected.Remove(hash))
             {
-                problem($"{file}:{index + 1}: a line the run's manifest does not list (SHA-256 {hash}): edited or added");
-            }
-            else if (!seen.Add(hash))
-            {
-                problem($"{file}:{index + 1}: a line present twice");
+                problem($"{file}:{index}: a line the run's manifest does not list, or one present twice (SHA-256 {hash}): edited, added or repeated");
             }
 
             collect?.Add(hash);
-        }
+        });
 
-        lines.Remove(file);
-
-        foreach (var missing in expected.Where(h => !seen.Contains(h)).Take(5))
+        foreach (var missing in expected.Take(5))
         {
             problem($"{file}: the run's manifest lists {list[..^1]} {missing}, but no line has it (deleted)");
         }
 
-        return actual.Count;
+        return index;
     }
 
     /// <summary>The entry's SHA-256 and length, streamed; with <paramref name="lineHashes"/>, each line's SHA-256 too.</summary>
-    private static (string Hash, long Length) Hash(ZipReader zip, ZipReader.Entry entry, List<string>? lineHashes)
+    private static (string Hash, long Length) Hash(ZipReader zip, ZipReader.Entry entry, Action<string>? lineHashes)
     {
         using var stream = zip.Open(entry);
         using var whole = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -472,7 +491,7 @@ public static class BundleVerifier
                 if (buffer[i] == (byte)'\n')
                 {
                     line.AppendData(buffer, start, i - start);
-                    lineHashes.Add(Convert.ToHexStringLower(line.GetHashAndReset()));
+                    lineHashes(Convert.ToHexStringLower(line.GetHashAndReset()));
                     start = i + 1;
                     pending = false;
                 }
@@ -487,7 +506,7 @@ public static class BundleVerifier
 
         if (lineHashes is not null && pending)
         {
-            lineHashes.Add(Convert.ToHexStringLower(line.GetHashAndReset()));
+            lineHashes(Convert.ToHexStringLower(line.GetHashAndReset()));
         }
 
         return (Convert.ToHexStringLower(whole.GetHashAndReset()), length);
