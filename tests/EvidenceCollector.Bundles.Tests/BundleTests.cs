@@ -213,3 +213,47 @@ public sealed class BundleTests(BundleFixture fixture) : IClassFixture<BundleFix
         return (process.ExitCode, await stdout + await stderr);
     }
 }
+
+public sealed class BundleViewTests(BundleFixture fixture) : IClassFixture<BundleFixture>
+{
+    [Fact]
+    public void Exclusions_MakeAControlNotApplicableInTheSoa_WithItsJustification()
+    {
+        var bundle = fixture.Export(new ExportRequest { Last = 1, Exclusions = [new Exclusion("A.7.4", "No physical premises: fully remote, cloud-only company")] });
+        var entries = BundleFixture.Entries(bundle);
+
+        var soa = Encoding.UTF8.GetString(entries[BundleFormat.Soa]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("control,theme,name,applicable,justification,status,evidence_items,latest_evidence", soa[0]);
+        var excluded = Assert.Single(soa, l => l.StartsWith("A.7.4,", StringComparison.Ordinal));
+        Assert.Contains(",no,\"No physical premises: fully remote, cloud-only company\",", excluded, StringComparison.Ordinal);
+        Assert.StartsWith("A.8.24,Technological,Use of cryptography,yes,,non_compliant,", Assert.Single(soa, l => l.StartsWith("A.8.24,", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var view = JsonNode.Parse(entries[BundleFormat.ControlFile("A.7.4")])!;
+        Assert.False(view["applicable"]!.GetValue<bool>());
+        Assert.Contains("Excluded from the Statement of Applicability", Encoding.UTF8.GetString(entries[BundleFormat.Report]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Filters_NarrowTheViews_NeverTheIntegrityData()
+    {
+        var whole = BundleFixture.Entries(fixture.Export(new ExportRequest { Last = 2 }));
+        var narrowed = fixture.Export(new ExportRequest { Last = 2, Accounts = ["222222222222"], Controls = ["A.8.24"] });
+        var entries = BundleFixture.Entries(narrowed);
+
+        Assert.True(BundleVerifier.Verify(narrowed).Ok);
+        // Every run manifest, payload, envelope and finding line is there whole.
+        foreach (var name in whole.Keys.Where(n => n.StartsWith("runs/", StringComparison.Ordinal) || n.StartsWith("evidence/", StringComparison.Ordinal) || n.StartsWith("envelopes/", StringComparison.Ordinal) || n.EndsWith(".jsonl", StringComparison.Ordinal)))
+        {
+            Assert.True(whole[name].AsSpan().SequenceEqual(entries[name]), $"{name} differs in the narrowed bundle");
+        }
+
+        // The views show the subset: one control, and no finding of another account.
+        Assert.Equal([BundleFormat.ControlFile("A.8.24")], entries.Keys.Where(k => k.StartsWith("controls/", StringComparison.Ordinal)));
+        var view = JsonNode.Parse(entries[BundleFormat.ControlFile("A.8.24")])!;
+        Assert.Empty(view["findings"]!.AsArray());
+        // Checks map to it but the subset holds no finding of them: incomplete, never compliant.
+        Assert.All(view["runs"]!.AsArray(), r => Assert.Equal("incomplete", r!["status"]!.GetValue<string>()));
+        Assert.Equal(2, Encoding.UTF8.GetString(entries[BundleFormat.Soa]).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        var parameters = JsonNode.Parse(entries[BundleFormat.Manifest])!["parameters"]!;
+        Assert.Equal("222222222222", parameters["accounts"]![0]!.GetValue<string>());
+    }
+}
