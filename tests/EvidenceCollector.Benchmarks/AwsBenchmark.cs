@@ -63,14 +63,14 @@ internal static class AwsBenchmark
     {
         var self = Environment.ProcessPath!;
         var dll = typeof(AwsBenchmark).Assembly.Location;
-        using var estate = Process.Start(Start(self, dll, "estate", $"{accounts}x{regions}x{resources}", Latency.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+        using var estate = Process.Start(BenchmarkSupport.Start(self, dll, "estate", $"{accounts}x{regions}x{resources}", Latency.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
         try
         {
             var endpoint = new Uri((await estate.StandardOutput.ReadLineAsync())!.Trim());
 
             // AWS is warm; a freshly started estate is not (its first requests JIT its code paths). A throwaway
             // collection from another process warms the estate without warming the process being measured.
-            var warmup = Start(self, dll, "aws-collect", endpoint.ToString(), concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var warmup = BenchmarkSupport.Start(self, dll, "aws-collect", endpoint.ToString(), concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var first = EstateDefinition.Generate(accounts, regions, 1).Accounts[0];
             warmup.Environment["BENCH_ACCOUNTS"] = first.Id;
             warmup.Environment["BENCH_REGIONS"] = first.EnabledRegions[0];
@@ -195,14 +195,14 @@ internal static class AwsBenchmark
             while (!sampling.IsCancellationRequested)
             {
                 var phase = phases.Current;
-                peaks[phase] = Math.Max(peaks.GetValueOrDefault(phase), RssMiB());
+                peaks[phase] = Math.Max(peaks.GetValueOrDefault(phase), BenchmarkSupport.RssMiB());
                 var gc = GC.GetGCMemoryInfo();
                 heap = Math.Max(heap, gc.HeapSizeBytes / 1024.0 / 1024.0);
                 committed = Math.Max(committed, gc.TotalCommittedBytes / 1024.0 / 1024.0);
                 threads = Math.Max(threads, System.Diagnostics.Process.GetCurrentProcess().Threads.Count);
                 if (Timeline)
                 {
-                    Console.Error.WriteLine($"{watch.Elapsed.TotalSeconds:F1}s {phase} rss {RssMiB():F0} ({Status("RssAnon")} anon, {Status("RssFile")} file, {Status("RssShmem")} shm) heap {gc.HeapSizeBytes / 1048576.0:F0} committed {gc.TotalCommittedBytes / 1048576.0:F0} gen {gc.Generation} gc2 {GC.CollectionCount(2)} after-gc gens {string.Join("/", Enumerable.Range(0, 5).Select(g => (gc.GenerationInfo[g].SizeAfterBytes / 1048576.0).ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))} frag {gc.FragmentedBytes / 1048576.0:F0} promoted {gc.PromotedBytes / 1048576.0:F0} pinned {gc.PinnedObjectsCount} malloc {Mi()}");
+                    Console.Error.WriteLine($"{watch.Elapsed.TotalSeconds:F1}s {phase} rss {BenchmarkSupport.RssMiB():F0} ({BenchmarkSupport.Status("RssAnon")} anon, {BenchmarkSupport.Status("RssFile")} file, {BenchmarkSupport.Status("RssShmem")} shm) heap {gc.HeapSizeBytes / 1048576.0:F0} committed {gc.TotalCommittedBytes / 1048576.0:F0} gen {gc.Generation} gc2 {GC.CollectionCount(2)} after-gc gens {string.Join("/", Enumerable.Range(0, 5).Select(g => (gc.GenerationInfo[g].SizeAfterBytes / 1048576.0).ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))} frag {gc.FragmentedBytes / 1048576.0:F0} promoted {gc.PromotedBytes / 1048576.0:F0} pinned {gc.PinnedObjectsCount} malloc {Mi()}");
                 }
                 await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
             }
@@ -211,7 +211,7 @@ internal static class AwsBenchmark
         sampling.Cancel();
         await sampler;
         Console.WriteLine($"first-chance exceptions: {string.Join(", ", exceptions.OrderByDescending(e => e.Value).Select(e => $"{e.Key} {e.Value}"))}");
-        Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence, {outcome.TotalFindings} findings in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {PeakRssMiB():F0} MiB (by phase: {string.Join(", ", peaks.Select(p => $"{p.Key} {p.Value:F0}"))}; GC heap after last GC up to {heap:F0} MiB, committed up to {committed:F0} MiB; up to {threads} threads; {GC.GetTotalAllocatedBytes() / 1048576.0:F0} MiB allocated, at phase starts: {string.Join(", ", phases.AllocatedAt.Select(p => $"{p.Key} {p.Value / 1048576.0:F0}"))})");
+        Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence, {outcome.TotalFindings} findings in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {BenchmarkSupport.PeakRssMiB():F0} MiB (by phase: {string.Join(", ", peaks.Select(p => $"{p.Key} {p.Value:F0}"))}; GC heap after last GC up to {heap:F0} MiB, committed up to {committed:F0} MiB; up to {threads} threads; {GC.GetTotalAllocatedBytes() / 1048576.0:F0} MiB allocated, at phase starts: {string.Join(", ", phases.AllocatedAt.Select(p => $"{p.Key} {p.Value / 1048576.0:F0}"))})");
     }
 
     /// <summary>BENCH_COLLECTORS / BENCH_ACCOUNTS / BENCH_REGIONS (comma-separated) narrow the collect-only run.</summary>
@@ -229,9 +229,9 @@ internal static class AwsBenchmark
             var perRegion = Math.Max(1, total / 20);
             var self = Environment.ProcessPath!;
             var dll = typeof(AwsBenchmark).Assembly.Location;
-            using var estate = Process.Start(Start(self, dll, "estate", $"5x4x{perRegion}"))!;
+            using var estate = Process.Start(BenchmarkSupport.Start(self, dll, "estate", $"5x4x{perRegion}"))!;
             var endpoint = (await estate.StandardOutput.ReadLineAsync())!.Trim();
-            using var collector = Process.Start(Start(self, dll, "aws-collect", endpoint, concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+            using var collector = Process.Start(BenchmarkSupport.Start(self, dll, "aws-collect", endpoint, concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
             var output = await collector.StandardOutput.ReadToEndAsync();
             await collector.WaitForExitAsync();
             estate.Kill();
@@ -246,22 +246,6 @@ internal static class AwsBenchmark
         await using var server = await EstateServer.StartAsync(EstateDefinition.Generate(parts[0], parts[1], parts[2]), new EstateSwitches { PageSize = 100, Latency = TimeSpan.FromMilliseconds(latency) }, 0, CancellationToken.None);
         Console.WriteLine(server.BaseUrl);
         await server.WaitForShutdownAsync(CancellationToken.None);
-    }
-
-    private static ProcessStartInfo Start(string self, string dll, params string[] args)
-    {
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            start.ArgumentList.Add(dll);
-        }
-
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return start;
     }
 
     private static async Task<(TimeSpan, RunOutcome)> CollectAsync(EstateServer server, string data, int concurrency, RunScope scope, PhaseClock? phases = null, bool adaptive = true)
@@ -316,21 +300,8 @@ internal static class AwsBenchmark
         services.AddSingleton<EvidenceCollector.Providers.IProviderModule, AwsProviderModule>();
         services.AddSingleton(sp => new EvidenceCollector.Providers.ProviderRegistry(sp.GetServices<EvidenceCollector.Providers.IProviderModule>(), configuration));
         // The mapping rows name every provider's checks: validate them against all of them, as the executable does.
-        services.AddSingleton(_ => MappingTable.Load(Mappings(), EvidenceCollector.Cli.Infrastructure.ProviderModules.All.SelectMany(m => EvidenceCollector.Providers.CheckDiscovery.Discover(m.CheckAssembly, m.Provider)).Select(c => c.Metadata)));
+        services.AddSingleton(_ => BenchmarkSupport.Mapping());
         return services.BuildServiceProvider();
-    }
-
-    private static string Mappings()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "mappings", "iso27001-2022", "annex-a.csv")))
-            {
-                return Path.Combine(dir.FullName, "mappings");
-            }
-        }
-
-        throw new InvalidOperationException("mappings/ not found");
     }
 
     /// <summary>Samples the calls in flight every 250 ms while a run lasts; prints them when disposed.</summary>
@@ -441,17 +412,4 @@ internal static class AwsBenchmark
         }
     }
 
-    private static double RssMiB()
-    {
-        var line = File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
-    }
-
-    private static string Status(string key) => File.ReadAllLines("/proc/self/status").First(l => l.StartsWith(key + ":", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
-
-    private static double PeakRssMiB()
-    {
-        var line = File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
-    }
 }

@@ -83,10 +83,10 @@ internal static class AzureBenchmark
         {
             var self = Environment.ProcessPath!;
             var dll = typeof(AzureBenchmark).Assembly.Location;
-            using var estate = Process.Start(Start(self, dll, "azure-estate", $"10x{total / 10}"))!;
+            using var estate = Process.Start(BenchmarkSupport.Start(self, dll, "azure-estate", $"10x{total / 10}"))!;
             var endpoint = (await estate.StandardOutput.ReadLineAsync())!.Trim();
             var pem = await estate.StandardOutput.ReadLineAsync();
-            using var collector = Process.Start(Start(self, dll, "azure-collect", endpoint, pem!, $"10x{total / 10}", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+            using var collector = Process.Start(BenchmarkSupport.Start(self, dll, "azure-collect", endpoint, pem!, $"10x{total / 10}", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
             var output = await collector.StandardOutput.ReadToEndAsync();
             await collector.WaitForExitAsync();
             estate.Kill();
@@ -126,7 +126,7 @@ internal static class AzureBenchmark
         {
             while (!sampling.IsCancellationRequested)
             {
-                peaks.AddOrUpdate(phases.Current, RssMiB(), (_, v) => Math.Max(v, RssMiB()));
+                peaks.AddOrUpdate(phases.Current, BenchmarkSupport.RssMiB(), (_, v) => Math.Max(v, BenchmarkSupport.RssMiB()));
                 await Task.Delay(200, CancellationToken.None);
             }
         });
@@ -135,7 +135,7 @@ internal static class AzureBenchmark
         var outcome = await services.GetRequiredService<PipelineRunner>().RunAsync(store, new RunRequest(RunTrigger.OnDemand, "bench", RunScope.All), phases, CancellationToken.None);
         sampling.Cancel();
         await sampler;
-        Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence ({parts[0] * parts[1]} resources), {outcome.TotalFindings} findings, {outcome.FindingCount(FindingStatus.Error)} error in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {PeakRssMiB():F0} MiB (by phase: {string.Join(", ", peaks.Select(p => $"{p.Key} {p.Value:F0}"))})");
+        Console.WriteLine($"collected {outcome.Seal?.Evidence} evidence ({parts[0] * parts[1]} resources), {outcome.TotalFindings} findings, {outcome.FindingCount(FindingStatus.Error)} error in {watch.Elapsed.TotalSeconds:F1} s; peak RSS {BenchmarkSupport.PeakRssMiB():F0} MiB (by phase: {string.Join(", ", peaks.Select(p => $"{p.Key} {p.Value:F0}"))})");
     }
 
     private static async Task<(TimeSpan Wall, TimeSpan Api, RunOutcome Outcome, CallLimiter Limiter)> CollectAsync(EstateHost host, AzureEstate estate, int concurrency)
@@ -193,44 +193,10 @@ internal static class AzureBenchmark
         services.AddSingleton<EvidenceCollector.Providers.IProviderModule>(module);
         services.AddSingleton(sp => new EvidenceCollector.Providers.ProviderRegistry(sp.GetServices<EvidenceCollector.Providers.IProviderModule>(), configuration));
         // The mapping rows name every provider's checks: validate them against all of them, as the executable does.
-        services.AddSingleton(_ => MappingTable.Load(Mappings(), EvidenceCollector.Cli.Infrastructure.ProviderModules.All.SelectMany(m => EvidenceCollector.Providers.CheckDiscovery.Discover(m.CheckAssembly, m.Provider)).Select(c => c.Metadata)));
+        services.AddSingleton(_ => BenchmarkSupport.Mapping());
         return services.BuildServiceProvider();
-    }
-
-    private static string Mappings()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "mappings", "iso27001-2022", "annex-a.csv")))
-            {
-                return Path.Combine(dir.FullName, "mappings");
-            }
-        }
-
-        throw new InvalidOperationException("mappings/ not found");
     }
 
     private static string Temp() => Directory.CreateTempSubdirectory("bench-azure-").FullName;
 
-    private static ProcessStartInfo Start(string self, string dll, params string[] args)
-    {
-        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
-        {
-            start.ArgumentList.Add(dll);
-        }
-
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        return start;
-    }
-
-    private static double RssMiB() => double.Parse(Status("VmRSS"), System.Globalization.CultureInfo.InvariantCulture) / 1024;
-
-    private static double PeakRssMiB() => double.Parse(Status("VmHWM"), System.Globalization.CultureInfo.InvariantCulture) / 1024;
-
-    private static string Status(string key) => File.ReadAllLines("/proc/self/status").First(l => l.StartsWith(key + ":", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
 }

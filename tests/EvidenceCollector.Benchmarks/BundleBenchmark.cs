@@ -54,26 +54,26 @@ internal static class BundleBenchmark
     {
         using var store = EvidenceStore.OpenOrCreate(data);
         var (signer, _) = SignerFactory.Resolve(store, new SigningOptions());
-        var mappings = Mappings();
-        var mapping = MappingTable.Load(mappings, EvidenceCollector.Cli.Infrastructure.ProviderModules.All.SelectMany(m => EvidenceCollector.Providers.CheckDiscovery.Discover(m.CheckAssembly, m.Provider)).Select(c => c.Metadata));
+        var mappings = BenchmarkSupport.Mappings();
+        var mapping = BenchmarkSupport.Mapping();
         using var file = new FileStream(output, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 20);
         var watch = Stopwatch.StartNew();
         var result = BundleExporter.Export(store, signer, mapping, mappings, "bench", new ExportRequest { Last = 1 }, file, p => Console.Error.WriteLine($"  [{watch.Elapsed.TotalSeconds,6:F1} s] export: {p}"));
-        Console.WriteLine($"{result.Files} files, peak RSS {PeakRssMiB():F0} MiB");
+        Console.WriteLine($"{result.Files} files, peak RSS {BenchmarkSupport.PeakRssMiB():F0} MiB");
     }
 
     /// <summary>A child process: `bundle-open FILE`: what merely opening the zip's directory costs.</summary>
     public static void Open(string bundle)
     {
         using var zip = System.IO.Compression.ZipFile.OpenRead(bundle);
-        Console.WriteLine($"{zip.Entries.Count} entries, peak RSS {PeakRssMiB():F0} MiB");
+        Console.WriteLine($"{zip.Entries.Count} entries, peak RSS {BenchmarkSupport.PeakRssMiB():F0} MiB");
     }
 
     /// <summary>A child process: `bundle-verify FILE`.</summary>
     public static void Verify(string bundle)
     {
         var report = BundleVerifier.Verify(bundle);
-        Console.WriteLine($"{(report.Ok ? "verified" : "FAILED: " + report.Problems[0])}, {report.EvidenceFiles} evidence files, peak RSS {PeakRssMiB():F0} MiB");
+        Console.WriteLine($"{(report.Ok ? "verified" : "FAILED: " + report.Problems[0])}, {report.EvidenceFiles} evidence files, peak RSS {BenchmarkSupport.PeakRssMiB():F0} MiB");
     }
 
     private static (int Payloads, long Bytes) Seed(string data, long target)
@@ -138,18 +138,4 @@ internal static class BundleBenchmark
         return watch.Elapsed;
     }
 
-    private static string Mappings()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "mappings", "iso27001-2022", "annex-a.csv")))
-            {
-                return Path.Combine(dir.FullName, "mappings");
-            }
-        }
-
-        throw new InvalidOperationException("mappings/ not found");
-    }
-
-    private static double PeakRssMiB() => double.Parse(File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
 }
