@@ -1,6 +1,5 @@
 using System.Text.Json;
 using EvidenceCollector.Checks;
-using EvidenceCollector.Collectors.Common.Checks;
 using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Collectors.Azure.KeyVault.Checks;
@@ -9,8 +8,8 @@ namespace EvidenceCollector.Collectors.Azure.KeyVault.Checks;
 internal static class Vaults
 {
     public static CheckMetadata Meta(string id, string title, Severity severity, string rationale, string remediation) =>
-        new(Provider.Azure, id, title, severity, "AzureKeyVault", rationale, remediation, [AzureKinds.KeyVault], ItemByItem: true);
+        ArmJson.Meta(id, title, severity, "AzureKeyVault", rationale, remediation, AzureKinds.KeyVault);
 
     public static IEnumerable<CheckResult> Each(CheckInput input, Func<EvidenceItem, JsonElement, CheckResult> judge) =>
-        EvidenceChecks.Each(input, AzureKinds.KeyVault, ["properties"], item => judge(item, item.Payload.GetProperty("properties")));
+        ArmJson.Each(input, AzureKinds.KeyVault, judge);
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using EvidenceCollector.Checks;
-using EvidenceCollector.Collectors.Common.Checks;
 using EvidenceCollector.Model;
 
 namespace EvidenceCollector.Collectors.Azure.Storage.Checks;
@@ -14,9 +13,33 @@ namespace EvidenceCollector.Collectors.Azure.Storage.Checks;
 internal static class StorageAccounts
 {
     public static CheckMetadata Meta(string id, string title, Severity severity, string rationale, string remediation) =>
-        new(Provider.Azure, id, title, severity, "AzureStorageAccount", rationale, remediation, [AzureKinds.StorageAccount], ItemByItem: true);
+        ArmJson.Meta(id, title, severity, "AzureStorageAccount", rationale, remediation, AzureKinds.StorageAccount);
 
     /// <summary>Each account judged on its <c>properties</c>; an account without them is an error.</summary>
     public static IEnumerable<CheckResult> Each(CheckInput input, Func<EvidenceItem, JsonElement, CheckResult> judge) =>
-        EvidenceChecks.Each(input, AzureKinds.StorageAccount, ["properties"], item => judge(item, item.Payload.GetProperty("properties")));
+        ArmJson.Each(input, AzureKinds.StorageAccount, judge);
+
+    /// <summary>
+    /// A soft delete policy of the account's blob service (<c>related.blobServices</c>): enabled passes, off or
+    /// absent fails; an account without a blob service (FileStorage) is not applicable; an unread service an error.
+    /// </summary>
+    public static IEnumerable<CheckResult> SoftDelete(CheckInput input, string policy, string what) =>
+        Each(input, (item, _) =>
+        {
+            var (services, error) = ArmJson.RelatedList(item, "blobServices");
+            if (error is not null)
+            {
+                return CheckResult.Error(item, error);
+            }
+
+            if (services.Count == 0)
+            {
+                return CheckResult.NotApplicable(item, $"{ArmJson.Name(item)} has no blob service");
+            }
+
+            var settings = ArmJson.Object(ArmJson.Object(services[0], "properties"), policy);
+            return ArmJson.Bool(settings, "enabled") == true
+                ? CheckResult.Pass(item, $"{ArmJson.Name(item)} keeps deleted {what} for {ArmJson.Text(settings, "days") ?? "an unstated number of"} days")
+                : CheckResult.Fail(item, $"{ArmJson.Name(item)} does not keep deleted {what} ({policy} off or absent)");
+        });
 }
