@@ -27,6 +27,10 @@ internal static class ArmJson
         return at.ValueKind == JsonValueKind.String ? at.GetString() : at.ValueKind is JsonValueKind.True or JsonValueKind.False ? at.GetBoolean().ToString() : at.ValueKind == JsonValueKind.Number ? at.GetRawText() : null;
     }
 
+    /// <summary>An ARM time (ISO 8601 / RFC 3339), or null when absent or not a time.</summary>
+    public static DateTimeOffset? Time(string? text) =>
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time) ? time : null;
+
     /// <summary>The number at <paramref name="name"/>, or null.</summary>
     public static double? Number(JsonElement properties, string name) =>
         properties.ValueKind == JsonValueKind.Object && properties.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;

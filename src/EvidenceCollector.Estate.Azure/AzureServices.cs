@@ -168,6 +168,8 @@ public static class AzureServices
                 ["value"] = new JsonArray(states.Skip(start).Take(size).Select(s =>
                 {
                     var state = (JsonObject)s.DeepClone();
+                    // A state the estate file gives no time was evaluated three hours before the answer (Azure Policy re-evaluates daily).
+                    state["timestamp"] ??= host.Time.GetUtcNow().AddHours(-3).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
                     state["@odata.id"] = null;
                     state["@odata.context"] = context + "/$entity";
                     return (JsonNode)state;

@@ -138,6 +138,8 @@ public sealed class CollectorEstateTests(AzureEstateFixture fixture)
         Assert.Empty(result.Errors);
         var states = result.Records.Where(r => r.Kind == AzureKinds.PolicyState).ToList();
         Assert.Equal(AzureEstateFixture.Estate.Subscriptions[0].PolicyStates.Count, states.Count);
+        // Each state carries its evaluation time (as answered) and the time of the answer, so staleness can be judged.
+        Assert.All(states, s => Assert.True(Payload(s).GetProperty("collectedAt").GetDateTimeOffset() - Payload(s).GetProperty("timestamp").GetDateTimeOffset() < TimeSpan.FromDays(1)));
         Assert.True(_host.Stats.CallsTo("Microsoft.PolicyInsights", "policyStates/queryResults/action") >= states.Count / 2, "the states came in pages of two");
         var summary = Payload(Assert.Single(result.Records, r => r.Kind == AzureKinds.PolicySummary));
         Assert.True(summary.GetProperty("value")[0].GetProperty("results").GetProperty("nonCompliantResources").GetInt32() > 0);

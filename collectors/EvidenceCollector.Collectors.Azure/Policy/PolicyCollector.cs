@@ -10,7 +10,8 @@ namespace EvidenceCollector.Collectors.Azure.Policy;
 /// Azure Policy as evidence: the policy assignments that apply to the subscription, the compliance summary
 /// (Policy Insights <c>policyStates/latest/summarize</c>) and every latest policy state (<c>queryResults</c>, one record
 /// per (assignment, definition, resource), the evaluated resource's id as the record's id, paged with
-/// <c>@odata.nextLink</c>). Only these two query POSTs are issued; they read, never trigger an evaluation.
+/// <c>@odata.nextLink</c>; each with <c>collectedAt</c>, the time of the answer). Only these two query POSTs are
+/// issued; they read, never trigger an evaluation.
 /// </summary>
 public sealed class PolicyCollector(ArmReader reader) : ICollector
 {
@@ -56,7 +57,10 @@ public sealed class PolicyCollector(ArmReader reader) : ICollector
 
                     var region = state.TryGetProperty("resourceLocation", out var l) && l.ValueKind == JsonValueKind.String && l.GetString() is { Length: > 0 } location ? location.ToLowerInvariant() : Target.Global;
                     await result.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
-                    result.Records.Add(new EvidenceRecord(AzureKinds.PolicyState, resourceId.StartsWith('/') ? resourceId : "/" + resourceId, region, JsonNode.Parse(state.GetRawText())!,
+                    // The state as answered, and when it was answered (so a check can tell a stale evaluation from a current one).
+                    var payload = JsonNode.Parse(state.GetRawText())!.AsObject();
+                    payload["collectedAt"] = page.AnsweredAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                    result.Records.Add(new EvidenceRecord(AzureKinds.PolicyState, resourceId.StartsWith('/') ? resourceId : "/" + resourceId, region, payload,
                         new Provenance("Microsoft.PolicyInsights", [$"{page.Operation} (api-version {page.ApiVersion})"], null, page.RequestId, page.AnsweredAt)));
                 }
             }
